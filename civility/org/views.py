@@ -1,0 +1,2 @@
+def org_overview(r): pass
+def assignment_list(r): pass
