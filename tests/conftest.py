@@ -1,0 +1,115 @@
+"""Shared test set-up: the Huli fixtures loaded once per session, and named personas.
+
+Personas (STYLE.md): secretariat, leader, inspector, liaison (湖里街道), other_liaison (a district
+department), representative, and the anonymous client.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from civility.core.roles import Role
+
+FIXTURES = sorted(str(p) for p in (Path(__file__).parent.parent / "fixtures").glob("*.json"))
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def load_huli() -> None:
+    if FIXTURES:
+        call_command("loaddata", *FIXTURES, verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_huli()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests need Chromium; locally they are skipped without it, in CI they fail."""
+    if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
+        return
+    for item in items:
+        if "browser" in item.keywords:
+            if IN_CI:
+                raise pytest.UsageError(f"CI=true but Chromium is missing at {CHROMIUM}")
+            item.add_marker(pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}"))
+
+
+def make_user(username: str, *roles: Role, unit=None, **extra):
+    from civility.core.models import User
+
+    user = User.objects.create_user(
+        username=username, password="test-password-123", name=extra.pop("name", username),
+        unit=unit, **extra
+    )
+    user.groups.set(Group.objects.filter(name__in=[r.value for r in roles]))
+    return user
+
+
+@pytest.fixture
+def hq(db):
+    from civility.org.models import Headquarters
+
+    return Headquarters.objects.get(code="HL")
+
+
+@pytest.fixture
+def street(hq):
+    from civility.org.models import Unit
+
+    return Unit.objects.get(headquarters=hq, name="湖里街道")
+
+
+@pytest.fixture
+def department(hq):
+    from civility.org.models import Unit
+
+    return Unit.objects.get(headquarters=hq, name="区城市管理行政执法局")
+
+
+@pytest.fixture
+def secretariat(db):
+    return make_user("t_secretariat", Role.SECRETARIAT, is_staff=True)
+
+
+@pytest.fixture
+def leader(db):
+    return make_user("t_leader", Role.LEADER)
+
+
+@pytest.fixture
+def inspector(db):
+    return make_user("t_inspector", Role.INSPECTOR)
+
+
+@pytest.fixture
+def liaison(street):
+    return make_user("t_liaison", Role.LIAISON, unit=street)
+
+
+@pytest.fixture
+def other_liaison(department):
+    return make_user("t_liaison2", Role.LIAISON, unit=department)
+
+
+@pytest.fixture
+def representative(db):
+    return make_user("t_representative", Role.REPRESENTATIVE)
+
+
+@pytest.fixture
+def superuser(db):
+    from civility.core.models import User
+
+    return User.objects.create_superuser("t_admin", password="test-password-123")
+
+
+def client_for(client, user):
+    client.force_login(user)
+    return client
