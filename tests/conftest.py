@@ -113,3 +113,37 @@ def superuser(db):
 def client_for(client, user):
     client.force_login(user)
     return client
+
+
+# --- browser tests --------------------------------------------------------------------------
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls from the test
+# (fixtures, assertions) are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
+    }
+
+
+@pytest.fixture
+def live_huli(transactional_db):
+    """Transactional tests flush the database afterwards, so they load the data they need."""
+    from django.contrib.auth.models import Permission
+
+    from civility.core.roles import sync_role_groups
+
+    sync_role_groups(Group, Permission)
+    load_huli()
+
+
+def browser_login(page, live_server, username: str, password: str = "test-password-123"):
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{live_server.url}/")

@@ -1,5 +1,77 @@
 from django.contrib.auth import views as auth_views
-def home(r): pass
-def healthz(r): pass
-LoginView = auth_views.LoginView
-LogoutView = auth_views.LogoutView
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.db.models import Count, Q
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from civility.core import permissions
+from civility.core.auth import ThrottledAuthenticationForm
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "core/login.html"
+    authentication_form = ThrottledAuthenticationForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+@login_required
+def home(request):
+    """Role-aware start page: what this person should look at first."""
+    from civility.org.models import Assignment, Unit
+
+    user = request.user
+    today = timezone.localdate()
+    assignments = permissions.assignments_visible_to(user)
+    states = Assignment.DueState
+    counts = assignments.aggregate(
+        total=Count("id"),
+        **{state.value: Count("id", filter=Assignment.due_state_q(state, today)) for state in states},
+    )
+    due_cards = [
+        {"state": state, "label": state.label, "count": counts[state.value]} for state in states
+    ]
+    urgent = (
+        assignments.filter(
+            Assignment.due_state_q(states.OVERDUE, today)
+            | Assignment.due_state_q(states.DUE_SOON, today)
+        )
+        .select_related("work_group", "unit")
+        .order_by("due_date")[:8]
+    )
+    context = {
+        "can_view_assignments": permissions.can_view_assignments(user),
+        "sees_everything": permissions.sees_everything(user),
+        "assignment_total": counts["total"],
+        "due_cards": due_cards,
+        "urgent": urgent,
+        "today": today,
+    }
+    if permissions.sees_everything(user):
+        context["unit_counts"] = Unit.objects.filter(active=True).aggregate(
+            **{kind.value: Count("id", filter=Q(kind=kind)) for kind in Unit.Kind}
+        )
+        context["unit_kinds"] = [
+            (kind.label, context["unit_counts"][kind.value]) for kind in Unit.Kind
+        ]
+    return render(request, "core/home.html", context)
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Liveness and database check for load balancers and monitoring."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
