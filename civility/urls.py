@@ -8,6 +8,7 @@ admin.site.index_title = "数据维护"
 urlpatterns = [
     path("", include("civility.core.urls")),
     path("", include("civility.org.urls")),
+    path("", include("civility.supervision.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

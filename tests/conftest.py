@@ -24,6 +24,13 @@ def load_huli() -> None:
         call_command("loaddata", *FIXTURES, verbosity=0)
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Hashing test passwords with the production hasher costs ~0.2 s per persona.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

@@ -51,3 +51,185 @@ def assignments_visible_to(user) -> QuerySet:
     if can_view_assignments(user):
         return qs.filter(unit_id=user.unit_id)
     return qs.none()
+
+
+# --- problems (督查问题) -----------------------------------------------------------------------
+
+
+def _is(user, role: Role) -> bool:
+    return _signed_in(user) and user.has_role(role)
+
+
+def is_secretariat(user) -> bool:
+    return _signed_in(user) and (user.is_superuser or user.has_role(Role.SECRETARIAT))
+
+
+def is_unit_liaison(user, unit_id) -> bool:
+    return _is(user, Role.LIAISON) and unit_id is not None and user.unit_id == unit_id
+
+
+def problems_visible_to(user) -> QuerySet:
+    """Secretariat, leaders and inspectors see every problem; a liaison sees problems where their
+    unit is primary or cooperating; a representative sees what they reported or their teams found."""
+    from django.db.models import Q
+
+    from civility.supervision.models import Problem
+
+    qs = Problem.objects.all()
+    if not _signed_in(user):
+        return qs.none()
+    if sees_everything(user) or user.has_role(Role.INSPECTOR):
+        return qs
+    condition = Q(pk__in=[])
+    if user.has_role(Role.LIAISON) and user.unit_id:
+        condition |= Q(primary_unit_id=user.unit_id) | Q(cooperating_units=user.unit_id)
+    if user.has_role(Role.REPRESENTATIVE):
+        condition |= Q(reported_by=user) | Q(inspection__team__members=user)
+    if condition == Q(pk__in=[]):
+        return qs.none()
+    return qs.filter(pk__in=Problem.objects.filter(condition).values("pk"))
+
+
+def can_view_problem(user, problem) -> bool:
+    return problems_visible_to(user).filter(pk=problem.pk).exists()
+
+
+def can_view_problems(user) -> bool:
+    return _signed_in(user) and (
+        user.is_superuser
+        or bool(user.role_names & {r.value for r in (Role.SECRETARIAT, Role.LEADER,
+                                                     Role.INSPECTOR, Role.REPRESENTATIVE)})
+        or (user.has_role(Role.LIAISON) and user.unit_id is not None)
+    )
+
+
+def can_report_problem(user) -> bool:
+    """Inspectors log inspections and problems; the secretariat may too."""
+    return _is(user, Role.INSPECTOR) or is_secretariat(user)
+
+
+# Transition predicates (SPEC §4, column "who"). They answer "may this person take this action on
+# this problem", the state part is checked by the workflow table.
+
+
+def can_assign(user, problem) -> bool:
+    if is_secretariat(user):
+        return True
+    # 现场交办: an inspector may hand a problem on the spot to the site's default unit.
+    return _is(user, Role.INSPECTOR) and problem.site.default_unit_id is not None
+
+
+def can_void(user, problem) -> bool:
+    return is_secretariat(user)
+
+
+def can_acknowledge(user, problem) -> bool:
+    return is_unit_liaison(user, problem.primary_unit_id) and problem.acknowledged_at is None
+
+
+def can_submit(user, problem) -> bool:
+    return is_unit_liaison(user, problem.primary_unit_id)
+
+
+def can_dispute(user, problem) -> bool:
+    return is_unit_liaison(user, problem.primary_unit_id)
+
+
+def can_reassign(user, problem) -> bool:
+    return is_secretariat(user)
+
+
+def can_reject_dispute(user, problem) -> bool:
+    return is_secretariat(user)
+
+
+def can_review(user, problem) -> bool:
+    return _is(user, Role.INSPECTOR) or is_secretariat(user)
+
+
+def can_escalate(user, problem) -> bool:
+    return _is(user, Role.LEADER) or is_secretariat(user)
+
+
+def can_request_extension(user, problem) -> bool:
+    return (
+        is_unit_liaison(user, problem.primary_unit_id)
+        and problem.deadline is not None
+        and not problem.extension_requests.filter(status="pending").exists()
+    )
+
+
+def can_decide_extension(user, problem) -> bool:
+    return is_secretariat(user) and problem.extension_requests.filter(status="pending").exists()
+
+
+# --- inspections and commentary ---------------------------------------------------------------
+
+
+def inspections_visible_to(user) -> QuerySet:
+    from civility.supervision.models import Inspection
+
+    qs = Inspection.objects.all()
+    if sees_everything(user) or _is(user, Role.INSPECTOR):
+        return qs
+    if _is(user, Role.REPRESENTATIVE):
+        return qs.filter(
+            pk__in=Inspection.objects.filter(team__members=user).values("pk")
+        )
+    return qs.none()
+
+
+def can_view_inspections(user) -> bool:
+    return sees_everything(user) or _is(user, Role.INSPECTOR) or _is(user, Role.REPRESENTATIVE)
+
+
+def can_edit_inspection(user, inspection) -> bool:
+    return inspection.is_draft and (
+        inspection.created_by_id == user.pk or is_secretariat(user)
+    )
+
+
+def commentary_visible_to(user) -> QuerySet:
+    from civility.supervision.models import Commentary
+
+    qs = Commentary.objects.all()
+    if sees_everything(user) or _is(user, Role.INSPECTOR):
+        return qs
+    if _is(user, Role.LIAISON) and user.unit_id:
+        return qs.filter(pk__in=Commentary.objects.filter(units=user.unit_id).values("pk"))
+    return qs.none()
+
+
+def can_view_commentary_list(user) -> bool:
+    return (
+        sees_everything(user)
+        or _is(user, Role.INSPECTOR)
+        or (_is(user, Role.LIAISON) and user.unit_id is not None)
+    )
+
+
+def can_write_commentary(user) -> bool:
+    return _is(user, Role.LEADER) or is_secretariat(user)
+
+
+def can_acknowledge_commentary(user, receipt) -> bool:
+    return (
+        receipt.commentary.needs_receipt
+        and receipt.acknowledged_at is None
+        and is_unit_liaison(user, receipt.unit_id)
+    )
+
+
+def can_reply_commentary(user, receipt) -> bool:
+    return (
+        receipt.commentary.needs_reply
+        and receipt.acknowledged_at is not None
+        and receipt.replied_at is None
+        and is_unit_liaison(user, receipt.unit_id)
+    )
+
+
+def can_view_photo(user, photo) -> bool:
+    if photo.problem_id:
+        return problems_visible_to(user).filter(pk=photo.problem_id).exists()
+    return commentary_visible_to(user).filter(pk=photo.commentary_id).exists()
