@@ -36,7 +36,8 @@ class User(AbstractUser):
     def role_names(self) -> frozenset[str]:
         if not self.is_authenticated:
             return frozenset()
-        return frozenset(self.groups.values_list("name", flat=True))
+        # groups.all() so that a prefetch_related("groups") on a list is used.
+        return frozenset(group.name for group in self.groups.all())
 
     def has_role(self, role: Role | str) -> bool:
         return str(role) in self.role_names

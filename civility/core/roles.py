@@ -27,6 +27,9 @@ def sync_role_groups(Group, Permission) -> None:
     maintained = Permission.objects.filter(content_type__app_label__in=MAINTAINED_APPS)
     user_perms = Permission.objects.filter(
         content_type__app_label="core", content_type__model="user"
+    ) | Permission.objects.filter(
+        content_type__app_label="core",
+        codename__in=["view_loginfailure", "delete_loginfailure"],
     )
     for role in Role:
         group, _ = Group.objects.get_or_create(name=role.value)
