@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "civility.core",
     "civility.org",
     "civility.supervision",
+    "civility.reports",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

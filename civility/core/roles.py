@@ -17,7 +17,7 @@ class Role(models.TextChoices):
 
 
 # Apps whose models the secretariat maintains in the admin.
-MAINTAINED_APPS = ("org", "supervision")
+MAINTAINED_APPS = ("org", "supervision", "reports")
 # Models of those apps that every signed-in role may view.
 VIEW_ALL_ROLES = (Role.LEADER, Role.INSPECTOR, Role.LIAISON, Role.REPRESENTATIVE)
 

@@ -1,0 +1,243 @@
+"""A small district worked by hand from the rules of SPEC §6 (not from the code).
+
+测试区, March 2026. Streets A, B; communities A1 (in A), B1 (in B); departments D1, D2, D3.
+Sites: SA (A / A1), SB (B, no community), SB1 (B / B1). Every category deducts 4 points.
+
+Site visits (submitted inspections):
+  I1 3/5  SA, SB      P1 at SA, later 督办 (counts 8)      → SA 92, SB 100
+  I2 3/12 SA, SB, SB1 P2, P3 at SB1 (4 + 4)              → SA 100, SB 100, SB1 92
+  I3 3/20 SA          P4 at SA (4)                         → SA 96
+  (a draft inspection on 3/25 at SB with a problem must not count)
+
+Field:  A  = mean(92, 100, 96)        = 96.0   (3 visits)
+        A1 = same sites               = 96.0   (3 visits)
+        B  = mean(100, 100, 92)       = 97.3   (3 visits)
+        B1 = 92                       = 92.0   (1 visit → 样本不足)
+Rectification (problems due in March, primary unit):
+  A : P1 due 3/7, closed 3/6, 督办 once           → 100·1/1 − 5 = 95
+  A1: P4 due 3/22, closed 3/21                     → 100
+  B : nothing due                                   → 100
+  B1: P2 due 3/14, closed 3/15 late, returned once; P3 due 3/14 open
+                                                    → 0 − 2 → 0
+  D1: P5, P6 closed on time, P7 open (all due in March) → 66.7
+  D2: P8 closed on time (1 due → 样本不足)           → 100
+  D3: nothing due (样本不足)                          → 100
+  (P9 for D1 is due in April: it does not count in March)
+Totals: A 0.9·96 + 0.1·95 = 95.9 · B 0.9·97.3 + 10 = 97.6 · A1 96.4 · B1 0.9·92 = 82.8
+        D1 66.7 · D2 100 · D3 100
+Ranks: streets B 1, A 2 · communities A1 1, B1 2 · departments D2 1, D3 1, D1 3
+Bands: 优秀 A B A1 D2 D3 · 良好 B1 · 合格 D1
+红榜: B, A (top 3 ≥ 90; only two streets), A1 (names its partners 结对：D1, 挂钩：王领导)
+黑榜: D1 (< 85); A (criticised in a March commentary); B1 was praised but is 样本不足: no list.
+Annual 2026 through March, D1 vetoed: D1 own 66.7, paired community A1 96.4
+        → 0.8·66.7 + 0.2·96.4 = 72.6, grade 不合格 (veto), not eligible. A: 95.9 优秀 eligible.
+"""
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command  # noqa: F401
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from civility.core.roles import Role
+from civility.org.models import Headquarters, Leader, Linkage, ProblemCategory, Site, SiteType, Unit
+from civility.reports import scoring
+from civility.reports.models import Veto
+from civility.supervision import workflow
+from civility.supervision.models import (
+    Commentary,
+    CommentaryReceipt,
+    Inspection,
+    InspectionTeam,
+    Problem,
+)
+from tests.conftest import make_user
+from tests.supervision.factories import photo
+
+pytestmark = pytest.mark.django_db
+A_ = workflow.Action
+TZ = timezone.get_fixed_timezone(8 * 60)
+
+
+def at(month, day, hour=10):
+    return datetime(2026, month, day, hour, 0, tzinfo=TZ)
+
+
+@pytest.fixture
+def district():
+    hq = Headquarters.objects.create(
+        name="测试区创建指挥部", district="测试区", code="TS", doc_prefix="测创指",
+        start_date=date(2026, 1, 1),
+    )
+    u = {}
+    for name, kind, parent in [
+        ("A", "street", None), ("B", "street", None),
+        ("A1", "community", "A"), ("B1", "community", "B"),
+        ("D1", "department", None), ("D2", "department", None), ("D3", "department", None),
+    ]:
+        u[name] = Unit.objects.create(
+            headquarters=hq, name=name, kind=kind, parent=u.get(parent),
+            is_committee_member=True,
+        )
+    site_type = SiteType.objects.create(headquarters=hq, name="主干道")
+    sites = {
+        "SA": Site.objects.create(headquarters=hq, name="SA", type=site_type, street=u["A"],
+                                  community=u["A1"], default_unit=u["A1"]),
+        "SB": Site.objects.create(headquarters=hq, name="SB", type=site_type, street=u["B"],
+                                  default_unit=u["B"]),
+        "SB1": Site.objects.create(headquarters=hq, name="SB1", type=site_type, street=u["B"],
+                                   community=u["B1"], default_unit=u["B1"]),
+    }
+    category = ProblemCategory.objects.create(
+        headquarters=hq, name="暴露垃圾", deduction=Decimal("4"), time_limit_hours=48
+    )
+    leader_record = Leader.objects.create(headquarters=hq, name="王领导", title="副区长",
+                                          body="government")
+    Linkage.objects.create(headquarters=hq, kind="pairing", target=u["A1"], department=u["D1"],
+                           start_date=date(2026, 1, 1))
+    Linkage.objects.create(headquarters=hq, kind="contact", target=u["A1"], leader=leader_record,
+                           start_date=date(2026, 1, 1))
+    people = {
+        "secretariat": make_user("s_sec", Role.SECRETARIAT),
+        "inspector": make_user("s_ins", Role.INSPECTOR),
+        "leader": make_user("s_lead", Role.LEADER),
+    }
+    for name in ("A", "A1", "B", "B1", "D1", "D2"):
+        people[name] = make_user(f"s_li_{name}", Role.LIAISON, unit=u[name])
+    team = InspectionTeam.objects.create(headquarters=hq, name="创建办督查组", kind="office")
+    return {"hq": hq, "u": u, "sites": sites, "category": category, "team": team, **people}
+
+
+def inspect(d, day, site_names, status="submitted"):
+    inspection = Inspection.objects.create(
+        headquarters=d["hq"], team=d["team"], date=date(2026, 3, day), status=status,
+        created_by=d["inspector"], submitted_at=at(3, day) if status == "submitted" else None,
+    )
+    inspection.sites.set([d["sites"][n] for n in site_names])
+    return inspection
+
+
+def problem(d, site, when, inspection=None):
+    p, _ = workflow.report_problem(
+        by=d["inspector"], site=d["sites"][site], category=d["category"],
+        description="问题", inspection=inspection, now=when,
+        source="inspection" if inspection else "hotline",
+    )
+    return p
+
+
+def assign(d, p, unit, when):
+    return workflow.perform(p, A_.ASSIGN, by=d["secretariat"], unit=d["u"][unit], now=when)
+
+
+def fix(d, p, unit, when):
+    p = workflow.perform(p, A_.SUBMIT, by=d[unit], note="已整改", photos=[photo()], now=when)
+    return workflow.perform(p, A_.APPROVE, by=d["inspector"], now=when + timedelta(hours=1))
+
+
+@pytest.fixture
+def march(district):
+    d = district
+    i1, i2, i3 = inspect(d, 5, ["SA", "SB"]), inspect(d, 12, ["SA", "SB", "SB1"]), inspect(
+        d, 20, ["SA"])
+    draft = inspect(d, 25, ["SB"], status="draft")
+    p1 = assign(d, problem(d, "SA", at(3, 5), i1), "A", at(3, 5))
+    p1 = workflow.perform(p1, A_.ESCALATE, by=d["leader"], now=at(3, 6, 9))
+    fix(d, p1, "A", at(3, 6))
+    p2 = assign(d, problem(d, "SB1", at(3, 12), i2), "B1", at(3, 12))
+    p2 = workflow.perform(p2, A_.SUBMIT, by=d["B1"], note="已整改", photos=[photo()],
+                          now=at(3, 13))
+    p2 = workflow.perform(p2, A_.RETURN, by=d["inspector"], note="不彻底", now=at(3, 13, 15))
+    fix(d, p2, "B1", at(3, 15))
+    assign(d, problem(d, "SB1", at(3, 12), i2), "B1", at(3, 12))  # P3 stays open
+    p4 = assign(d, problem(d, "SA", at(3, 20), i3), "A1", at(3, 20))
+    fix(d, p4, "A1", at(3, 21))
+    problem(d, "SB", at(3, 25), draft)  # on a draft inspection: no visit
+    for day, closed in [(2, True), (3, True), (4, False)]:  # P5, P6, P7 for D1
+        p = assign(d, problem(d, "SB", at(3, day)), "D1", at(3, day))
+        if closed:
+            fix(d, p, "D1", at(3, day + 1))
+    fix(d, assign(d, problem(d, "SB", at(3, 8)), "D2", at(3, 8)), "D2", at(3, 9))  # P8
+    assign(d, problem(d, "SB", at(3, 30, 12)), "D1", at(3, 30, 12))  # P9: due April 1
+    for unit, tone in [("A", "criticism"), ("B1", "praise")]:
+        c = Commentary.objects.create(
+            headquarters=d["hq"], kind="meeting", tone=tone, date=date(2026, 3, 18),
+            author=d["leader"], title="点评", text="……",
+        )
+        CommentaryReceipt.objects.create(commentary=c, unit=d["u"][unit])
+    return d
+
+
+def row(scores, name):
+    return next(u for u in scores.units if u.name == name)
+
+
+def test_scoring_field_scores_are_mean_site_visit_scores(march):
+    scores = scoring.monthly_scores(march["hq"], 2026, 3)
+    assert [(row(scores, n).visits, row(scores, n).field_score) for n in ("A", "A1", "B", "B1")] == [
+        (3, Decimal("96.0")), (3, Decimal("96.0")), (3, Decimal("97.3")), (1, Decimal("92.0"))
+    ]
+    assert row(scores, "D1").field_score is None
+
+
+def test_scoring_rectification_scores(march):
+    scores = scoring.monthly_scores(march["hq"], 2026, 3)
+    got = {n: (row(scores, n).due, row(scores, n).rectification)
+           for n in ("A", "A1", "B", "B1", "D1", "D2", "D3")}
+    assert got == {
+        "A": (1, Decimal("95.0")), "A1": (1, Decimal("100.0")), "B": (0, Decimal("100.0")),
+        "B1": (2, Decimal("0.0")), "D1": (3, Decimal("66.7")), "D2": (1, Decimal("100.0")),
+        "D3": (0, Decimal("100.0")),
+    }
+
+
+def test_scoring_totals_ranks_bands_and_sample(march):
+    scores = scoring.monthly_scores(march["hq"], 2026, 3)
+    got = {u.name: (u.total, u.rank, u.band, u.insufficient) for u in scores.units}
+    assert got == {
+        "A": (Decimal("95.9"), 2, "优秀", False),
+        "B": (Decimal("97.6"), 1, "优秀", False),
+        "A1": (Decimal("96.4"), 1, "优秀", False),
+        "B1": (Decimal("82.8"), 2, "良好", True),
+        "D1": (Decimal("66.7"), 3, "合格", False),
+        "D2": (Decimal("100.0"), 1, "优秀", True),
+        "D3": (Decimal("100.0"), 1, "优秀", True),
+    }
+
+
+def test_scoring_red_and_black_lists_with_partners(march):
+    scores = scoring.monthly_scores(march["hq"], 2026, 3)
+    assert [u.name for u in scores.red_list] == ["B", "A", "A1"]
+    assert [u.name for u in scores.black_list] == ["A", "D1"]
+    assert row(scores, "A1").partners == ["挂钩：王领导", "结对：D1"]
+    assert row(scores, "A").black_reasons == ["受到点评批评"]
+    assert row(scores, "D1").black_reasons == ["总分低于85.0"]
+    assert not row(scores, "B1").on_red_list  # praised, but 样本不足
+
+
+def test_scoring_annual_assessment_with_pairing_and_veto(march):
+    Veto.objects.create(headquarters=march["hq"], unit=march["u"]["D1"], year=2026,
+                        reason="发生重大不文明事件", decided_by=march["secretariat"])
+    results = {r.name: r for r in scoring.annual_assessment(march["hq"], 2026, through_month=3)}
+    d1 = results["D1"]
+    assert (d1.own_average, d1.paired_average, d1.score) == (
+        Decimal("66.7"), Decimal("96.4"), Decimal("72.6"))
+    assert (d1.grade, d1.vetoed, d1.eligible) == ("不合格", True, False)
+    a = results["A"]
+    assert (a.score, a.grade, a.eligible) == (Decimal("95.9"), "优秀", True)
+
+
+def test_scoring_query_count_does_not_grow_with_problems(march):
+    with CaptureQueriesContext(connection) as few:
+        scoring.monthly_scores(march["hq"], 2026, 3)
+    d = march
+    inspection = inspect(d, 26, ["SA", "SB", "SB1"])
+    for i in range(20):
+        p = problem(d, ["SA", "SB", "SB1"][i % 3], at(3, 26), inspection)
+        assign(d, p, "D1", at(3, 26))
+    with CaptureQueriesContext(connection) as many:
+        scoring.monthly_scores(march["hq"], 2026, 3)
+    assert len(few.captured_queries) == len(many.captured_queries)
