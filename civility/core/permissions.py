@@ -163,6 +163,11 @@ def can_decide_extension(user, problem) -> bool:
     return is_secretariat(user) and problem.extension_requests.filter(status="pending").exists()
 
 
+def can_bulk_assign(user) -> bool:
+    """批量交办 from the problem list: the secretariat only (inspectors 交办 one at a time)."""
+    return is_secretariat(user)
+
+
 # --- inspections and commentary ---------------------------------------------------------------
 
 
@@ -233,3 +238,112 @@ def can_view_photo(user, photo) -> bool:
     if photo.problem_id:
         return problems_visible_to(user).filter(pk=photo.problem_id).exists()
     return commentary_visible_to(user).filter(pk=photo.commentary_id).exists()
+
+
+# --- commentary (点评): receipts, replies, print ---------------------------------------------
+
+
+def can_view_commentary(user, commentary) -> bool:
+    return commentary_visible_to(user).filter(pk=commentary.pk).exists()
+
+
+def sees_all_commentary_receipts(user) -> bool:
+    """Secretariat, leaders and inspectors see every unit's 签收 and reply; a liaison sees only
+    their own unit's."""
+    return sees_everything(user) or _is(user, Role.INSPECTOR)
+
+
+def commentary_receipts_visible_to(user) -> QuerySet:
+    from civility.supervision.models import CommentaryReceipt
+
+    qs = CommentaryReceipt.objects.all()
+    if sees_all_commentary_receipts(user):
+        return qs
+    if _is(user, Role.LIAISON) and user.unit_id:
+        return qs.filter(unit_id=user.unit_id)
+    return qs.none()
+
+
+# --- reports (通报) and rankings ----------------------------------------------------------------
+
+
+def reports_visible_to(user) -> QuerySet:
+    """Drafts are for the secretariat and leaders; published reports (and the ones a 更正
+    superseded) are open to every role."""
+    from civility.reports.models import Report
+
+    qs = Report.objects.all()
+    if sees_everything(user):
+        return qs
+    if _signed_in(user) and (user.is_superuser or user.role_names):
+        return qs.exclude(status=Report.Status.DRAFT)
+    return qs.none()
+
+
+def can_compile_reports(user) -> bool:
+    """生成草稿, edit the narrative, publish, 更正: the secretariat."""
+    return is_secretariat(user)
+
+
+def can_view_rankings(user) -> bool:
+    return sees_everything(user)
+
+
+def can_record_veto(user) -> bool:
+    return is_secretariat(user)
+
+
+# --- inspection pages (督查) -----------------------------------------------------------------
+
+
+def can_start_inspection(user) -> bool:
+    """Inspectors and the secretariat log inspections (an inspector for the teams they are on)."""
+    return can_report_problem(user)
+
+
+def inspection_teams_for(user) -> QuerySet:
+    """The active teams this person may log an inspection for: their own, or all for the
+    secretariat."""
+    from civility.supervision.models import InspectionTeam
+
+    qs = InspectionTeam.objects.filter(active=True)
+    if is_secretariat(user):
+        return qs
+    if _is(user, Role.INSPECTOR):
+        return qs.filter(members=user)
+    return qs.none()
+
+
+def is_inspection_author(user, inspection) -> bool:
+    """The person who opened the inspection, or the secretariat (whatever its status)."""
+    return _signed_in(user) and (inspection.created_by_id == user.pk or is_secretariat(user))
+
+
+def can_open_inspection(user, inspection) -> bool:
+    """For an inspection already in ``inspections_visible_to(user)``: a submitted one is open to
+    all of them; a draft only to its author, the inspectors on it, the secretariat and leaders."""
+    return (
+        not inspection.is_draft
+        or is_inspection_author(user, inspection)
+        or sees_everything(user)
+        or inspection.inspectors.filter(pk=user.pk).exists()
+    )
+
+
+def can_view_inspection(user, inspection) -> bool:
+    return inspections_visible_to(user).filter(pk=inspection.pk).exists() and (
+        can_open_inspection(user, inspection)
+    )
+
+
+def inspections_openable_by(user) -> QuerySet:
+    """``inspections_visible_to(user)`` without other people's drafts (see can_open_inspection)."""
+    from django.db.models import Q
+
+    from civility.supervision.models import Inspection
+
+    qs = inspections_visible_to(user)
+    if sees_everything(user):
+        return qs
+    mine = Inspection.objects.filter(Q(created_by=user) | Q(inspectors=user)).values("pk")
+    return qs.filter(Q(status=Inspection.Status.SUBMITTED) | Q(pk__in=mine))

@@ -33,7 +33,10 @@ def home(request):
     states = Assignment.DueState
     counts = assignments.aggregate(
         total=Count("id"),
-        **{state.value: Count("id", filter=Assignment.due_state_q(state, today)) for state in states},
+        **{
+            state.value: Count("id", filter=Assignment.due_state_q(state, today))
+            for state in states
+        },
     )
     due_cards = [
         {"state": state, "label": state.label, "count": counts[state.value]} for state in states

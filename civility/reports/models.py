@@ -51,8 +51,9 @@ class ScoringPolicy(models.Model):
     rework_penalty = models.DecimalField(
         "每次退回重改扣分", max_digits=4, decimal_places=1, default=2
     )
-    escalation_penalty = models.DecimalField("每次督办扣分", max_digits=4, decimal_places=1,
-                                             default=5)
+    escalation_penalty = models.DecimalField(
+        "每次督办扣分", max_digits=4, decimal_places=1, default=5
+    )
     pairing_weight = models.DecimalField(
         "同奖同罚：结对社区权重",
         max_digits=4,
@@ -108,7 +109,9 @@ class Veto(models.Model):
     year = models.PositiveSmallIntegerField("年度")
     reason = models.TextField("否决理由")
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="决定人", on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name="决定人",
+        on_delete=models.PROTECT,
         related_name="+",
     )
     decided_at = models.DateTimeField("决定时间", auto_now_add=True)
@@ -124,3 +127,130 @@ class Veto(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.unit} 一票否决"
+
+
+class Report(models.Model):
+    """A weekly patrol report (每周巡报) or a monthly bulletin (每月通报).
+
+    ``data`` holds the computed numbers of a draft (recomputed by each compilation) and
+    ``narrative`` the editable texts. Publishing copies both into ``snapshot``, which is what every
+    page and export of a published report shows; it is never written again. A mistake is fixed by
+    publishing a 更正 (``corrects``) that supersedes the original; both stay readable.
+    """
+
+    class Kind(models.TextChoices):
+        WEEKLY = "weekly", "每周巡报"
+        MONTHLY = "monthly", "每月通报"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        PUBLISHED = "published", "已发布"
+        SUPERSEDED = "superseded", "已更正"
+
+    headquarters = models.ForeignKey(
+        Headquarters, verbose_name="指挥部", on_delete=models.PROTECT, related_name="reports"
+    )
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    period = models.CharField("期间", max_length=10, help_text="2026-W47 或 2026-11")
+    period_start = models.DateField("起始日期")
+    period_end = models.DateField("截止日期")
+    status = models.CharField(
+        "状态", max_length=12, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    sequence = models.PositiveIntegerField("序号", null=True, blank=True, editable=False)
+    number = models.CharField("发文字号", max_length=50, blank=True, editable=False)
+    title = models.CharField("标题", max_length=200)
+    addressees = models.CharField("主送", max_length=200, default="各街道、区直各部门")
+    data = models.JSONField("数据", default=dict, blank=True)
+    narrative = models.JSONField("正文", default=dict, blank=True)
+    snapshot = models.JSONField("发布快照", null=True, blank=True, editable=False)
+    corrects = models.OneToOneField(
+        "self",
+        verbose_name="更正的通报",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="correction",
+    )
+    compiled_at = models.DateTimeField("生成时间", null=True, blank=True)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="发布人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "通报"
+        verbose_name_plural = "通报"
+        ordering = ["-period_start", "-id"]
+        indexes = [models.Index(fields=["headquarters", "kind", "period"])]
+        constraints = [
+            # One draft per period: compiling again updates it instead of adding another.
+            models.UniqueConstraint(
+                fields=["headquarters", "kind", "period"],
+                condition=Q(status="draft"),
+                name="report_one_draft_per_period",
+            ),
+            models.UniqueConstraint(
+                fields=["headquarters", "kind", "year", "sequence"],
+                condition=Q(sequence__isnull=False),
+                name="report_number_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(snapshot__isnull=False, published_at__isnull=False),
+                name="report_published_has_snapshot",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="report_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or self.title
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def content(self) -> dict:
+        """What pages and exports show: the frozen snapshot once published, else the draft."""
+        if self.snapshot is not None:
+            return self.snapshot
+        return {
+            "data": self.data,
+            "narrative": self.narrative,
+            "title": self.title,
+            "number": self.number,
+            "addressees": self.addressees,
+        }
+
+
+class ReportRead(models.Model):
+    """已阅: who opened a published report and when."""
+
+    report = models.ForeignKey(
+        Report, verbose_name="通报", on_delete=models.CASCADE, related_name="reads"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="阅读人",
+        on_delete=models.CASCADE,
+        related_name="report_reads",
+    )
+    read_at = models.DateTimeField("阅读时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "阅读记录"
+        verbose_name_plural = "阅读记录"
+        constraints = [models.UniqueConstraint(fields=["report", "user"], name="report_read_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} 已阅 {self.report}"

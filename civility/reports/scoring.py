@@ -56,8 +56,13 @@ from civility.supervision.models import Commentary, CommentaryReceipt, Inspectio
 HUNDRED = Decimal(100)
 ONE_PLACE = Decimal("0.1")
 AREA_KINDS = (Unit.Kind.STREET, Unit.Kind.COMMUNITY)
-RANKED_KINDS = (Unit.Kind.STREET, Unit.Kind.COMMUNITY, Unit.Kind.DEPARTMENT, Unit.Kind.STATIONED,
-                Unit.Kind.OTHER)
+RANKED_KINDS = (
+    Unit.Kind.STREET,
+    Unit.Kind.COMMUNITY,
+    Unit.Kind.DEPARTMENT,
+    Unit.Kind.STATIONED,
+    Unit.Kind.OTHER,
+)
 
 
 def q1(value) -> Decimal | None:
@@ -225,8 +230,9 @@ def rectification_counts(headquarters, start: datetime, end: datetime) -> dict[i
     return {row["primary_unit"]: row for row in rows}
 
 
-def rectification_score(policy: ScoringPolicy, due: int, on_time: int, reworks: int,
-                        escalations: int) -> Decimal:
+def rectification_score(
+    policy: ScoringPolicy, due: int, on_time: int, reworks: int, escalations: int
+) -> Decimal:
     if not due:
         return HUNDRED
     raw = (
@@ -267,8 +273,11 @@ def partners_by_unit(headquarters, on: date) -> dict[int, list[str]]:
     )
     partners: dict[int, list[str]] = {}
     for link in links:
-        label = (f"结对：{link.department.name}" if link.kind == Linkage.Kind.PAIRING
-                 else f"挂钩：{link.leader.name}")
+        label = (
+            f"结对：{link.department.name}"
+            if link.kind == Linkage.Kind.PAIRING
+            else f"挂钩：{link.leader.name}"
+        )
         partners.setdefault(link.target_id, []).append(label)
     return partners
 
@@ -295,8 +304,12 @@ def monthly_scores(headquarters, year: int, month: int) -> MonthlyScores:
     units: list[UnitScore] = []
     for unit in Unit.objects.filter(headquarters=headquarters, active=True).order_by("order"):
         row = UnitScore(
-            unit_id=unit.pk, name=unit.name, kind=unit.kind, kind_label=unit.get_kind_display(),
-            parent_id=unit.parent_id, is_committee_member=unit.is_committee_member,
+            unit_id=unit.pk,
+            name=unit.name,
+            kind=unit.kind,
+            kind_label=unit.get_kind_display(),
+            parent_id=unit.parent_id,
+            is_committee_member=unit.is_committee_member,
         )
         counts = rectification.get(unit.pk)
         if counts:
@@ -309,7 +322,8 @@ def monthly_scores(headquarters, year: int, month: int) -> MonthlyScores:
             row.visits, mean = fields.get(unit.pk, (0, None))
             row.field_score = q1(mean)
             row.total = q1(
-                policy.field_weight * row.field_score + policy.rectification_weight * row.rectification
+                policy.field_weight * row.field_score
+                + policy.rectification_weight * row.rectification
                 if row.field_score is not None
                 else row.rectification
             )
@@ -366,8 +380,9 @@ class AnnualScore:
     eligible: bool
 
 
-def annual_assessment(headquarters, year: int, through_month: int | None = None
-                      ) -> list[AnnualScore]:
+def annual_assessment(
+    headquarters, year: int, through_month: int | None = None
+) -> list[AnnualScore]:
     """年度考评 of all 文明委成员单位 from the monthly totals (SPEC §6)."""
     today = timezone.localdate()
     last_month = through_month or (today.month if year == today.year else 12)
@@ -409,12 +424,22 @@ def annual_assessment(headquarters, year: int, through_month: int | None = None
         score = q1(score)
         vetoed = pk in vetoes
         grade = "不合格" if vetoed else policy.band(score)
-        results.append(AnnualScore(
-            unit_id=pk, name=row.name, kind=row.kind, kind_label=row.kind_label,
-            months=len(totals.get(pk, [])), own_average=q1(own), paired_average=q1(paired),
-            score=score, grade=grade, vetoed=vetoed, veto_reason=vetoes.get(pk, ""),
-            eligible=not vetoed and grade in ("优秀", "良好"),
-        ))
+        results.append(
+            AnnualScore(
+                unit_id=pk,
+                name=row.name,
+                kind=row.kind,
+                kind_label=row.kind_label,
+                months=len(totals.get(pk, [])),
+                own_average=q1(own),
+                paired_average=q1(paired),
+                score=score,
+                grade=grade,
+                vetoed=vetoed,
+                veto_reason=vetoes.get(pk, ""),
+                eligible=not vetoed and grade in ("优秀", "良好"),
+            )
+        )
     order = {kind: i for i, kind in enumerate(RANKED_KINDS)}
     results.sort(key=lambda r: (order[r.kind], -(r.score or 0), r.name))
     return results

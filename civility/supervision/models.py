@@ -1,4 +1,5 @@
-"""督查点评 (SPEC §4): inspections, problems and their closed loop, photos, commentary, notifications.
+"""督查点评 (SPEC §4): inspections, problems and their closed loop, photos, commentary,
+notifications.
 
 ``Problem.status`` is written only by ``civility.supervision.workflow``; nothing else changes it.
 """
@@ -28,10 +29,11 @@ class Sequence(models.Model):
         verbose_name = "编号序列"
         verbose_name_plural = "编号序列"
         constraints = [
-            models.UniqueConstraint(
-                fields=["headquarters", "name", "year"], name="sequence_unique"
-            )
+            models.UniqueConstraint(fields=["headquarters", "name", "year"], name="sequence_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.year}: {self.value}"
 
     @classmethod
     def next_value(cls, headquarters, name: str, year: int) -> int:
@@ -118,9 +120,7 @@ class Inspection(models.Model):
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
-    client_token = models.UUIDField(
-        "提交令牌", unique=True, default=uuid.uuid4, editable=False
-    )
+    client_token = models.UUIDField("提交令牌", unique=True, default=uuid.uuid4, editable=False)
 
     class Meta:
         verbose_name = "督查"
@@ -361,8 +361,9 @@ class Photo(models.Model):
         blank=True,
         related_name="photos",
     )
-    image = models.ImageField("图片", upload_to=photo_path, width_field="width",
-                              height_field="height")
+    image = models.ImageField(
+        "图片", upload_to=photo_path, width_field="width", height_field="height"
+    )
     thumbnail = models.ImageField("缩略图", upload_to=thumb_path)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
@@ -450,9 +451,7 @@ class ExtensionRequest(models.Model):
     reason = models.TextField("延期理由")
     old_deadline = models.DateTimeField("原期限")
     requested_deadline = models.DateTimeField("申请延至")
-    status = models.CharField(
-        "状态", max_length=20, choices=Status.choices, default=Status.PENDING
-    )
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PENDING)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="审批人",
@@ -614,6 +613,7 @@ class Notification(models.Model):
         SUBMITTED = "submitted", "待复查"
         EXTENSION = "extension", "延期申请"
         DECISION = "decision", "审批结果"
+        REPORT = "report", "通报发布"
 
     # Kinds the periodic command sends at most once per problem and person.
     ONCE_KINDS = (Kind.DUE_TOMORROW, Kind.OVERDUE)
@@ -626,11 +626,19 @@ class Notification(models.Model):
     )
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     problem = models.ForeignKey(
-        Problem, verbose_name="问题", on_delete=models.CASCADE, null=True, blank=True,
+        Problem,
+        verbose_name="问题",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="+",
     )
     commentary = models.ForeignKey(
-        Commentary, verbose_name="点评", on_delete=models.CASCADE, null=True, blank=True,
+        Commentary,
+        verbose_name="点评",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="+",
     )
     text = models.CharField("内容", max_length=300)

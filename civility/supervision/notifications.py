@@ -27,8 +27,9 @@ def notify(users, kind: str, text: str, *, problem=None, commentary=None, url: s
     from civility.supervision.models import Notification
 
     rows = [
-        Notification(user=user, kind=kind, text=text[:300], problem=problem,
-                     commentary=commentary, url=url)
+        Notification(
+            user=user, kind=kind, text=text[:300], problem=problem, commentary=commentary, url=url
+        )
         for user in users
     ]
     # ignore_conflicts: the periodic kinds are unique per (user, kind, problem), so a second run
@@ -51,26 +52,61 @@ def problem_changed(problem, action, *, by) -> None:
     primary = [problem.primary_unit_id] if problem.primary_unit_id else []
     if action in (Action.ASSIGN, Action.REASSIGN):
         units = primary + list(problem.cooperating_units.values_list("pk", flat=True))
-        notify(_liaisons(units), kind.ASSIGNED, f"新交办问题 {label}，请按期整改。",
-               problem=problem, url=url)
+        notify(
+            _liaisons(units),
+            kind.ASSIGNED,
+            f"新交办问题 {label}，请按期整改。",
+            problem=problem,
+            url=url,
+        )
     elif action == Action.RETURN:
-        notify(_liaisons(primary), kind.RETURNED, f"问题 {label} 复查未通过，已退回重改。",
-               problem=problem, url=url)
+        notify(
+            _liaisons(primary),
+            kind.RETURNED,
+            f"问题 {label} 复查未通过，已退回重改。",
+            problem=problem,
+            url=url,
+        )
     elif action == Action.ESCALATE:
-        notify(_liaisons(primary), kind.ESCALATED, f"问题 {label} 已被督办，请加快整改。",
-               problem=problem, url=url)
+        notify(
+            _liaisons(primary),
+            kind.ESCALATED,
+            f"问题 {label} 已被督办，请加快整改。",
+            problem=problem,
+            url=url,
+        )
     elif action == Action.DISPUTE:
-        notify(_secretariat(), kind.DISPUTED, f"问题 {label} 被提出权属异议，待协调。",
-               problem=problem, url=url)
+        notify(
+            _secretariat(),
+            kind.DISPUTED,
+            f"问题 {label} 被提出权属异议，待协调。",
+            problem=problem,
+            url=url,
+        )
     elif action == Action.SUBMIT:
-        notify([problem.reported_by], kind.SUBMITTED, f"问题 {label} 已提交整改，待复查。",
-               problem=problem, url=url)
+        notify(
+            [problem.reported_by],
+            kind.SUBMITTED,
+            f"问题 {label} 已提交整改，待复查。",
+            problem=problem,
+            url=url,
+        )
     elif action == Action.REQUEST_EXTENSION:
-        notify(_secretariat(), kind.EXTENSION, f"问题 {label} 申请延期，待审批。",
-               problem=problem, url=url)
+        notify(
+            _secretariat(),
+            kind.EXTENSION,
+            f"问题 {label} 申请延期，待审批。",
+            problem=problem,
+            url=url,
+        )
     elif action in (Action.APPROVE_EXTENSION, Action.REJECT_EXTENSION, Action.REJECT_DISPUTE):
-        notify(_liaisons(primary), kind.DECISION, f"问题 {label}：{action.label}。",
-               problem=problem, url=url)
+        notify(
+            _liaisons(primary),
+            kind.DECISION,
+            f"问题 {label}：{action.label}。",
+            problem=problem,
+            url=url,
+        )
 
 
 def commentary_issued(commentary) -> None:

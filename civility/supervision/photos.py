@@ -87,8 +87,9 @@ def attach_photos(photos, *, kind, by, problem=None, commentary=None, event=None
 
     saved = []
     for processed in photos:
-        photo = Photo(kind=kind, problem=problem, commentary=commentary, event=event,
-                      uploaded_by=by)
+        photo = Photo(
+            kind=kind, problem=problem, commentary=commentary, event=event, uploaded_by=by
+        )
         photo.image.save("photo.jpg", ContentFile(processed.image), save=False)
         photo.thumbnail.save("thumb.jpg", ContentFile(processed.thumbnail), save=False)
         photo.width, photo.height = processed.width, processed.height

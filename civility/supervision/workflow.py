@@ -25,6 +25,8 @@ from civility.supervision.models import (
     Photo,
     Problem,
     ProblemEvent,
+)
+from civility.supervision.models import (
     Sequence as NumberSequence,
 )
 from civility.supervision.photos import ProcessedPhoto, attach_photos
@@ -98,32 +100,80 @@ _OPEN = (Status.ASSIGNED, Status.DISPUTED, Status.SUBMITTED)
 TRANSITIONS: dict[Action, Transition] = {
     t.action: t
     for t in (
-        Transition(Action.ASSIGN, (Status.REPORTED,), Status.ASSIGNED, permissions.can_assign,
-                   unit_required=True),
-        Transition(Action.VOID, (Status.REPORTED,), Status.VOID, permissions.can_void,
-                   note_required=True),
+        Transition(
+            Action.ASSIGN,
+            (Status.REPORTED,),
+            Status.ASSIGNED,
+            permissions.can_assign,
+            unit_required=True,
+        ),
+        Transition(
+            Action.VOID, (Status.REPORTED,), Status.VOID, permissions.can_void, note_required=True
+        ),
         Transition(Action.ACKNOWLEDGE, (Status.ASSIGNED,), None, permissions.can_acknowledge),
-        Transition(Action.SUBMIT, (Status.ASSIGNED,), Status.SUBMITTED, permissions.can_submit,
-                   note_required=True, photos_required=Photo.Kind.AFTER,
-                   photo_kind=Photo.Kind.AFTER),
-        Transition(Action.DISPUTE, (Status.ASSIGNED,), Status.DISPUTED, permissions.can_dispute,
-                   note_required=True),
-        Transition(Action.REASSIGN, (Status.DISPUTED,), Status.ASSIGNED,
-                   permissions.can_reassign, unit_required=True),
-        Transition(Action.REJECT_DISPUTE, (Status.DISPUTED,), Status.ASSIGNED,
-                   permissions.can_reject_dispute),
-        Transition(Action.APPROVE, (Status.SUBMITTED,), Status.CLOSED, permissions.can_review,
-                   photo_kind=Photo.Kind.REVIEW),
-        Transition(Action.RETURN, (Status.SUBMITTED,), Status.ASSIGNED, permissions.can_review,
-                   note_required=True, photo_kind=Photo.Kind.REVIEW),
+        Transition(
+            Action.SUBMIT,
+            (Status.ASSIGNED,),
+            Status.SUBMITTED,
+            permissions.can_submit,
+            note_required=True,
+            photos_required=Photo.Kind.AFTER,
+            photo_kind=Photo.Kind.AFTER,
+        ),
+        Transition(
+            Action.DISPUTE,
+            (Status.ASSIGNED,),
+            Status.DISPUTED,
+            permissions.can_dispute,
+            note_required=True,
+        ),
+        Transition(
+            Action.REASSIGN,
+            (Status.DISPUTED,),
+            Status.ASSIGNED,
+            permissions.can_reassign,
+            unit_required=True,
+        ),
+        Transition(
+            Action.REJECT_DISPUTE,
+            (Status.DISPUTED,),
+            Status.ASSIGNED,
+            permissions.can_reject_dispute,
+        ),
+        Transition(
+            Action.APPROVE,
+            (Status.SUBMITTED,),
+            Status.CLOSED,
+            permissions.can_review,
+            photo_kind=Photo.Kind.REVIEW,
+        ),
+        Transition(
+            Action.RETURN,
+            (Status.SUBMITTED,),
+            Status.ASSIGNED,
+            permissions.can_review,
+            note_required=True,
+            photo_kind=Photo.Kind.REVIEW,
+        ),
         Transition(Action.ESCALATE, _OPEN, None, permissions.can_escalate),
-        Transition(Action.REQUEST_EXTENSION, (Status.ASSIGNED,), None,
-                   permissions.can_request_extension, note_required=True,
-                   deadline_required=True),
-        Transition(Action.APPROVE_EXTENSION, (Status.ASSIGNED,), None,
-                   permissions.can_decide_extension),
-        Transition(Action.REJECT_EXTENSION, (Status.ASSIGNED,), None,
-                   permissions.can_decide_extension, note_required=True),
+        Transition(
+            Action.REQUEST_EXTENSION,
+            (Status.ASSIGNED,),
+            None,
+            permissions.can_request_extension,
+            note_required=True,
+            deadline_required=True,
+        ),
+        Transition(
+            Action.APPROVE_EXTENSION, (Status.ASSIGNED,), None, permissions.can_decide_extension
+        ),
+        Transition(
+            Action.REJECT_EXTENSION,
+            (Status.ASSIGNED,),
+            None,
+            permissions.can_decide_extension,
+            note_required=True,
+        ),
     )
 }
 
@@ -157,8 +207,10 @@ def _validate(transition: Transition, problem: Problem, *, note, unit, deadline,
         errors["unit"] = "请选择主责单位。"
     if unit is not None and unit.headquarters_id != problem.headquarters_id:
         errors["unit"] = "主责单位不属于本指挥部。"
-    if transition.action == Action.REASSIGN and unit is not None and (
-        unit.pk == problem.primary_unit_id
+    if (
+        transition.action == Action.REASSIGN
+        and unit is not None
+        and (unit.pk == problem.primary_unit_id)
     ):
         errors["unit"] = "改派必须选择另一个单位。"
     if transition.deadline_required and deadline is None:
@@ -218,7 +270,8 @@ def perform(
     pending = None
     if action == Action.ASSIGN:
         updates.update(
-            primary_unit=unit, assigned_at=now,
+            primary_unit=unit,
+            assigned_at=now,
             deadline=deadline or _default_deadline(problem, now),
         )
     elif action == Action.ACKNOWLEDGE:
@@ -228,7 +281,9 @@ def perform(
     elif action == Action.REASSIGN:
         data["from_unit"] = problem.primary_unit_id and str(problem.primary_unit)
         updates.update(
-            primary_unit=unit, assigned_at=now, acknowledged_at=None,
+            primary_unit=unit,
+            assigned_at=now,
+            acknowledged_at=None,
             deadline=deadline or _default_deadline(problem, now),
         )
     elif action == Action.APPROVE:
@@ -259,8 +314,11 @@ def perform(
             problem.cooperating_units.set([u for u in cooperating_units if u.pk != unit.pk])
         if action == Action.REQUEST_EXTENSION:
             ExtensionRequest.objects.create(
-                problem=problem, requested_by=by, reason=note,
-                old_deadline=problem.deadline, requested_deadline=deadline,
+                problem=problem,
+                requested_by=by,
+                reason=note,
+                old_deadline=problem.deadline,
+                requested_deadline=deadline,
             )
             data["requested_deadline"] = deadline.isoformat()
         elif pending is not None:
@@ -272,8 +330,14 @@ def perform(
             pending.decided_by, pending.decided_at, pending.decision_note = by, now, note
             pending.save()
         event = ProblemEvent.objects.create(
-            problem=problem, action=action, from_status=problem.status, to_status=target,
-            actor=by, note=note, data=data, at=now,
+            problem=problem,
+            action=action,
+            from_status=problem.status,
+            to_status=target,
+            actor=by,
+            note=note,
+            data=data,
+            at=now,
         )
         if photos:
             attach_photos(photos, kind=transition.photo_kind, problem=problem, event=event, by=by)
@@ -341,8 +405,12 @@ def report_problem(
                 client_token=client_token,
             )
             event = ProblemEvent.objects.create(
-                problem=problem, action=CREATED, from_status="", to_status=Status.REPORTED,
-                actor=by, at=now,
+                problem=problem,
+                action=CREATED,
+                from_status="",
+                to_status=Status.REPORTED,
+                actor=by,
+                at=now,
             )
             if photos:
                 attach_photos(photos, kind=Photo.Kind.BEFORE, problem=problem, event=event, by=by)

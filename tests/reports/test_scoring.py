@@ -33,142 +33,17 @@ Annual 2026 through March, D1 vetoed: D1 own 66.7, paired community A1 96.4
         → 0.8·66.7 + 0.2·96.4 = 72.6, grade 不合格 (veto), not eligible. A: 95.9 优秀 eligible.
 """
 
-from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command  # noqa: F401
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
-from civility.core.roles import Role
-from civility.org.models import Headquarters, Leader, Linkage, ProblemCategory, Site, SiteType, Unit
 from civility.reports import scoring
 from civility.reports.models import Veto
-from civility.supervision import workflow
-from civility.supervision.models import (
-    Commentary,
-    CommentaryReceipt,
-    Inspection,
-    InspectionTeam,
-    Problem,
-)
-from tests.conftest import make_user
-from tests.supervision.factories import photo
+from tests.reports.conftest import assign, at, inspect, problem
 
 pytestmark = pytest.mark.django_db
-A_ = workflow.Action
-TZ = timezone.get_fixed_timezone(8 * 60)
-
-
-def at(month, day, hour=10):
-    return datetime(2026, month, day, hour, 0, tzinfo=TZ)
-
-
-@pytest.fixture
-def district():
-    hq = Headquarters.objects.create(
-        name="测试区创建指挥部", district="测试区", code="TS", doc_prefix="测创指",
-        start_date=date(2026, 1, 1),
-    )
-    u = {}
-    for name, kind, parent in [
-        ("A", "street", None), ("B", "street", None),
-        ("A1", "community", "A"), ("B1", "community", "B"),
-        ("D1", "department", None), ("D2", "department", None), ("D3", "department", None),
-    ]:
-        u[name] = Unit.objects.create(
-            headquarters=hq, name=name, kind=kind, parent=u.get(parent),
-            is_committee_member=True,
-        )
-    site_type = SiteType.objects.create(headquarters=hq, name="主干道")
-    sites = {
-        "SA": Site.objects.create(headquarters=hq, name="SA", type=site_type, street=u["A"],
-                                  community=u["A1"], default_unit=u["A1"]),
-        "SB": Site.objects.create(headquarters=hq, name="SB", type=site_type, street=u["B"],
-                                  default_unit=u["B"]),
-        "SB1": Site.objects.create(headquarters=hq, name="SB1", type=site_type, street=u["B"],
-                                   community=u["B1"], default_unit=u["B1"]),
-    }
-    category = ProblemCategory.objects.create(
-        headquarters=hq, name="暴露垃圾", deduction=Decimal("4"), time_limit_hours=48
-    )
-    leader_record = Leader.objects.create(headquarters=hq, name="王领导", title="副区长",
-                                          body="government")
-    Linkage.objects.create(headquarters=hq, kind="pairing", target=u["A1"], department=u["D1"],
-                           start_date=date(2026, 1, 1))
-    Linkage.objects.create(headquarters=hq, kind="contact", target=u["A1"], leader=leader_record,
-                           start_date=date(2026, 1, 1))
-    people = {
-        "secretariat": make_user("s_sec", Role.SECRETARIAT),
-        "inspector": make_user("s_ins", Role.INSPECTOR),
-        "leader": make_user("s_lead", Role.LEADER),
-    }
-    for name in ("A", "A1", "B", "B1", "D1", "D2"):
-        people[name] = make_user(f"s_li_{name}", Role.LIAISON, unit=u[name])
-    team = InspectionTeam.objects.create(headquarters=hq, name="创建办督查组", kind="office")
-    return {"hq": hq, "u": u, "sites": sites, "category": category, "team": team, **people}
-
-
-def inspect(d, day, site_names, status="submitted"):
-    inspection = Inspection.objects.create(
-        headquarters=d["hq"], team=d["team"], date=date(2026, 3, day), status=status,
-        created_by=d["inspector"], submitted_at=at(3, day) if status == "submitted" else None,
-    )
-    inspection.sites.set([d["sites"][n] for n in site_names])
-    return inspection
-
-
-def problem(d, site, when, inspection=None):
-    p, _ = workflow.report_problem(
-        by=d["inspector"], site=d["sites"][site], category=d["category"],
-        description="问题", inspection=inspection, now=when,
-        source="inspection" if inspection else "hotline",
-    )
-    return p
-
-
-def assign(d, p, unit, when):
-    return workflow.perform(p, A_.ASSIGN, by=d["secretariat"], unit=d["u"][unit], now=when)
-
-
-def fix(d, p, unit, when):
-    p = workflow.perform(p, A_.SUBMIT, by=d[unit], note="已整改", photos=[photo()], now=when)
-    return workflow.perform(p, A_.APPROVE, by=d["inspector"], now=when + timedelta(hours=1))
-
-
-@pytest.fixture
-def march(district):
-    d = district
-    i1, i2, i3 = inspect(d, 5, ["SA", "SB"]), inspect(d, 12, ["SA", "SB", "SB1"]), inspect(
-        d, 20, ["SA"])
-    draft = inspect(d, 25, ["SB"], status="draft")
-    p1 = assign(d, problem(d, "SA", at(3, 5), i1), "A", at(3, 5))
-    p1 = workflow.perform(p1, A_.ESCALATE, by=d["leader"], now=at(3, 6, 9))
-    fix(d, p1, "A", at(3, 6))
-    p2 = assign(d, problem(d, "SB1", at(3, 12), i2), "B1", at(3, 12))
-    p2 = workflow.perform(p2, A_.SUBMIT, by=d["B1"], note="已整改", photos=[photo()],
-                          now=at(3, 13))
-    p2 = workflow.perform(p2, A_.RETURN, by=d["inspector"], note="不彻底", now=at(3, 13, 15))
-    fix(d, p2, "B1", at(3, 15))
-    assign(d, problem(d, "SB1", at(3, 12), i2), "B1", at(3, 12))  # P3 stays open
-    p4 = assign(d, problem(d, "SA", at(3, 20), i3), "A1", at(3, 20))
-    fix(d, p4, "A1", at(3, 21))
-    problem(d, "SB", at(3, 25), draft)  # on a draft inspection: no visit
-    for day, closed in [(2, True), (3, True), (4, False)]:  # P5, P6, P7 for D1
-        p = assign(d, problem(d, "SB", at(3, day)), "D1", at(3, day))
-        if closed:
-            fix(d, p, "D1", at(3, day + 1))
-    fix(d, assign(d, problem(d, "SB", at(3, 8)), "D2", at(3, 8)), "D2", at(3, 9))  # P8
-    assign(d, problem(d, "SB", at(3, 30, 12)), "D1", at(3, 30, 12))  # P9: due April 1
-    for unit, tone in [("A", "criticism"), ("B1", "praise")]:
-        c = Commentary.objects.create(
-            headquarters=d["hq"], kind="meeting", tone=tone, date=date(2026, 3, 18),
-            author=d["leader"], title="点评", text="……",
-        )
-        CommentaryReceipt.objects.create(commentary=c, unit=d["u"][unit])
-    return d
 
 
 def row(scores, name):
@@ -177,19 +52,25 @@ def row(scores, name):
 
 def test_scoring_field_scores_are_mean_site_visit_scores(march):
     scores = scoring.monthly_scores(march["hq"], 2026, 3)
-    assert [(row(scores, n).visits, row(scores, n).field_score) for n in ("A", "A1", "B", "B1")] == [
-        (3, Decimal("96.0")), (3, Decimal("96.0")), (3, Decimal("97.3")), (1, Decimal("92.0"))
-    ]
+    assert [
+        (row(scores, n).visits, row(scores, n).field_score) for n in ("A", "A1", "B", "B1")
+    ] == [(3, Decimal("96.0")), (3, Decimal("96.0")), (3, Decimal("97.3")), (1, Decimal("92.0"))]
     assert row(scores, "D1").field_score is None
 
 
 def test_scoring_rectification_scores(march):
     scores = scoring.monthly_scores(march["hq"], 2026, 3)
-    got = {n: (row(scores, n).due, row(scores, n).rectification)
-           for n in ("A", "A1", "B", "B1", "D1", "D2", "D3")}
+    got = {
+        n: (row(scores, n).due, row(scores, n).rectification)
+        for n in ("A", "A1", "B", "B1", "D1", "D2", "D3")
+    }
     assert got == {
-        "A": (1, Decimal("95.0")), "A1": (1, Decimal("100.0")), "B": (0, Decimal("100.0")),
-        "B1": (2, Decimal("0.0")), "D1": (3, Decimal("66.7")), "D2": (1, Decimal("100.0")),
+        "A": (1, Decimal("95.0")),
+        "A1": (1, Decimal("100.0")),
+        "B": (0, Decimal("100.0")),
+        "B1": (2, Decimal("0.0")),
+        "D1": (3, Decimal("66.7")),
+        "D2": (1, Decimal("100.0")),
         "D3": (0, Decimal("100.0")),
     }
 
@@ -219,12 +100,20 @@ def test_scoring_red_and_black_lists_with_partners(march):
 
 
 def test_scoring_annual_assessment_with_pairing_and_veto(march):
-    Veto.objects.create(headquarters=march["hq"], unit=march["u"]["D1"], year=2026,
-                        reason="发生重大不文明事件", decided_by=march["secretariat"])
+    Veto.objects.create(
+        headquarters=march["hq"],
+        unit=march["u"]["D1"],
+        year=2026,
+        reason="发生重大不文明事件",
+        decided_by=march["secretariat"],
+    )
     results = {r.name: r for r in scoring.annual_assessment(march["hq"], 2026, through_month=3)}
     d1 = results["D1"]
     assert (d1.own_average, d1.paired_average, d1.score) == (
-        Decimal("66.7"), Decimal("96.4"), Decimal("72.6"))
+        Decimal("66.7"),
+        Decimal("96.4"),
+        Decimal("72.6"),
+    )
     assert (d1.grade, d1.vetoed, d1.eligible) == ("不合格", True, False)
     a = results["A"]
     assert (a.score, a.grade, a.eligible) == (Decimal("95.9"), "优秀", True)

@@ -35,7 +35,10 @@ def street_site(street: Unit) -> Site:
 def new_problem(reporter, site, category=None) -> Problem:
     category = category or ProblemCategory.objects.filter(headquarters=site.headquarters).first()
     problem, _ = workflow.report_problem(
-        by=reporter, site=site, category=category, description="路口占道经营，影响通行。",
+        by=reporter,
+        site=site,
+        category=category,
+        description="路口占道经营，影响通行。",
         photos=[photo("red")],
     )
     return problem
@@ -53,7 +56,10 @@ def problem_in(state: str, *, secretariat, liaison, inspector, site) -> Problem:
         return problem
     if state == "pending_extension":
         return workflow.perform(
-            problem, A.REQUEST_EXTENSION, by=liaison, note="需协调施工队",
+            problem,
+            A.REQUEST_EXTENSION,
+            by=liaison,
+            note="需协调施工队",
             deadline=problem.deadline + _days(3),
         )
     if state == "disputed":

@@ -43,8 +43,13 @@ ALLOWED = {
 }
 
 TARGET = {
-    A.ASSIGN: S.ASSIGNED, A.VOID: S.VOID, A.SUBMIT: S.SUBMITTED, A.DISPUTE: S.DISPUTED,
-    A.REASSIGN: S.ASSIGNED, A.REJECT_DISPUTE: S.ASSIGNED, A.APPROVE: S.CLOSED,
+    A.ASSIGN: S.ASSIGNED,
+    A.VOID: S.VOID,
+    A.SUBMIT: S.SUBMITTED,
+    A.DISPUTE: S.DISPUTED,
+    A.REASSIGN: S.ASSIGNED,
+    A.REJECT_DISPUTE: S.ASSIGNED,
+    A.APPROVE: S.CLOSED,
     A.RETURN: S.ASSIGNED,
 }
 
@@ -77,8 +82,15 @@ def valid_inputs(action, problem, other_unit):
 
 def snapshot(problem):
     fresh = Problem.objects.get(pk=problem.pk)
-    return (fresh.status, fresh.version, fresh.events.count(), fresh.primary_unit_id,
-            fresh.deadline, fresh.escalation_level, fresh.rework_count)
+    return (
+        fresh.status,
+        fresh.version,
+        fresh.events.count(),
+        fresh.primary_unit_id,
+        fresh.deadline,
+        fresh.escalation_level,
+        fresh.rework_count,
+    )
 
 
 @pytest.mark.parametrize("state", STATES)
@@ -87,8 +99,11 @@ def test_workflow_transition_matrix(people, site, department, state, action):
     allowed = ALLOWED.get((state, action), set())
     for name, user in people.items():
         problem = problem_in(
-            state, secretariat=people["secretariat"], liaison=people["liaison"],
-            inspector=people["inspector"], site=site,
+            state,
+            secretariat=people["secretariat"],
+            liaison=people["liaison"],
+            inspector=people["inspector"],
+            site=site,
         )
         assert workflow.is_allowed(user, problem, action) == (name in allowed), name
         before = snapshot(problem)
@@ -138,8 +153,9 @@ def test_workflow_void_requires_reason_and_changes_nothing_without(site, secreta
 
 
 def test_workflow_submit_requires_an_after_photo(site, secretariat, liaison, inspector):
-    problem = problem_in("assigned", secretariat=secretariat, liaison=liaison,
-                         inspector=inspector, site=site)
+    problem = problem_in(
+        "assigned", secretariat=secretariat, liaison=liaison, inspector=inspector, site=site
+    )
     with pytest.raises(ValidationError) as error:
         workflow.perform(problem, A.SUBMIT, by=liaison, note="已整改")
     assert "photos" in error.value.message_dict
@@ -149,16 +165,19 @@ def test_workflow_submit_requires_an_after_photo(site, secretariat, liaison, ins
 
 
 def test_workflow_return_counts_rework(site, secretariat, liaison, inspector):
-    problem = problem_in("submitted", secretariat=secretariat, liaison=liaison,
-                         inspector=inspector, site=site)
+    problem = problem_in(
+        "submitted", secretariat=secretariat, liaison=liaison, inspector=inspector, site=site
+    )
     problem = workflow.perform(problem, A.RETURN, by=inspector, note="仍有垃圾")
     assert (problem.status, problem.rework_count) == (S.ASSIGNED, 1)
 
 
-def test_workflow_escalate_doubles_the_effective_deduction(site, secretariat, liaison, inspector,
-                                                           leader):
-    problem = problem_in("assigned", secretariat=secretariat, liaison=liaison,
-                         inspector=inspector, site=site)
+def test_workflow_escalate_doubles_the_effective_deduction(
+    site, secretariat, liaison, inspector, leader
+):
+    problem = problem_in(
+        "assigned", secretariat=secretariat, liaison=liaison, inspector=inspector, site=site
+    )
     assert problem.effective_deduction == problem.deduction
     problem = workflow.perform(problem, A.ESCALATE, by=leader, note="限期整改")
     assert problem.escalation_level == 1
@@ -166,10 +185,10 @@ def test_workflow_escalate_doubles_the_effective_deduction(site, secretariat, li
     assert problem.status == S.ASSIGNED
 
 
-def test_workflow_reassign_restarts_the_deadline(site, secretariat, liaison, inspector,
-                                                 department):
-    problem = problem_in("disputed", secretariat=secretariat, liaison=liaison,
-                         inspector=inspector, site=site)
+def test_workflow_reassign_restarts_the_deadline(site, secretariat, liaison, inspector, department):
+    problem = problem_in(
+        "disputed", secretariat=secretariat, liaison=liaison, inspector=inspector, site=site
+    )
     later = timezone.now() + timedelta(hours=5)
     problem = workflow.perform(problem, A.REASSIGN, by=secretariat, unit=department, now=later)
     assert problem.primary_unit == department
@@ -178,56 +197,77 @@ def test_workflow_reassign_restarts_the_deadline(site, secretariat, liaison, ins
 
 
 def test_workflow_reassign_to_the_same_unit_is_refused(site, secretariat, liaison, inspector):
-    problem = problem_in("disputed", secretariat=secretariat, liaison=liaison,
-                         inspector=inspector, site=site)
+    problem = problem_in(
+        "disputed", secretariat=secretariat, liaison=liaison, inspector=inspector, site=site
+    )
     with pytest.raises(ValidationError):
         workflow.perform(problem, A.REASSIGN, by=secretariat, unit=liaison.unit)
 
 
 def test_workflow_reject_dispute_keeps_the_deadline(site, secretariat, liaison, inspector):
-    problem = problem_in("disputed", secretariat=secretariat, liaison=liaison,
-                         inspector=inspector, site=site)
+    problem = problem_in(
+        "disputed", secretariat=secretariat, liaison=liaison, inspector=inspector, site=site
+    )
     deadline = problem.deadline
     problem = workflow.perform(problem, A.REJECT_DISPUTE, by=secretariat)
     assert (problem.status, problem.deadline) == (S.ASSIGNED, deadline)
 
 
-def test_workflow_extension_approved_moves_deadline_and_keeps_history(site, secretariat, liaison,
-                                                                      inspector):
-    problem = problem_in("pending_extension", secretariat=secretariat, liaison=liaison,
-                         inspector=inspector, site=site)
+def test_workflow_extension_approved_moves_deadline_and_keeps_history(
+    site, secretariat, liaison, inspector
+):
+    problem = problem_in(
+        "pending_extension",
+        secretariat=secretariat,
+        liaison=liaison,
+        inspector=inspector,
+        site=site,
+    )
     request = problem.extension_requests.get()
     problem = workflow.perform(problem, A.APPROVE_EXTENSION, by=secretariat)
     request.refresh_from_db()
     assert request.status == ExtensionRequest.Status.APPROVED
     assert problem.deadline == request.requested_deadline
     # a second request is possible once the first is decided, and history keeps both
-    workflow.perform(problem, A.REQUEST_EXTENSION, by=liaison, note="再延",
-                     deadline=problem.deadline + timedelta(days=1))
+    workflow.perform(
+        problem,
+        A.REQUEST_EXTENSION,
+        by=liaison,
+        note="再延",
+        deadline=problem.deadline + timedelta(days=1),
+    )
     assert problem.extension_requests.count() == 2
 
 
 def test_workflow_extension_must_move_the_deadline_later(site, secretariat, liaison, inspector):
-    problem = problem_in("assigned", secretariat=secretariat, liaison=liaison,
-                         inspector=inspector, site=site)
+    problem = problem_in(
+        "assigned", secretariat=secretariat, liaison=liaison, inspector=inspector, site=site
+    )
     with pytest.raises(ValidationError) as error:
-        workflow.perform(problem, A.REQUEST_EXTENSION, by=liaison, note="延期",
-                         deadline=problem.deadline - timedelta(hours=1))
+        workflow.perform(
+            problem,
+            A.REQUEST_EXTENSION,
+            by=liaison,
+            note="延期",
+            deadline=problem.deadline - timedelta(hours=1),
+        )
     assert "deadline" in error.value.message_dict
     assert not problem.extension_requests.exists()
 
 
 def test_workflow_acknowledge_only_once(site, secretariat, liaison, inspector):
-    problem = problem_in("assigned", secretariat=secretariat, liaison=liaison,
-                         inspector=inspector, site=site)
+    problem = problem_in(
+        "assigned", secretariat=secretariat, liaison=liaison, inspector=inspector, site=site
+    )
     problem = workflow.perform(problem, A.ACKNOWLEDGE, by=liaison)
     assert problem.acknowledged_at is not None
     assert A.ACKNOWLEDGE not in workflow.available_actions(liaison, problem)
 
 
 def test_workflow_stale_instance_loses_with_conflict(site, secretariat, liaison, inspector):
-    problem = problem_in("submitted", secretariat=secretariat, liaison=liaison,
-                         inspector=inspector, site=site)
+    problem = problem_in(
+        "submitted", secretariat=secretariat, liaison=liaison, inspector=inspector, site=site
+    )
     stale = Problem.objects.get(pk=problem.pk)
     workflow.perform(problem, A.APPROVE, by=inspector)
     with pytest.raises(workflow.Conflict) as error:
@@ -237,10 +277,12 @@ def test_workflow_stale_instance_loses_with_conflict(site, secretariat, liaison,
     assert Problem.objects.get(pk=problem.pk).status == S.CLOSED
 
 
-def test_workflow_same_state_actions_are_also_race_safe(site, secretariat, liaison, inspector,
-                                                        leader):
-    problem = problem_in("assigned", secretariat=secretariat, liaison=liaison,
-                         inspector=inspector, site=site)
+def test_workflow_same_state_actions_are_also_race_safe(
+    site, secretariat, liaison, inspector, leader
+):
+    problem = problem_in(
+        "assigned", secretariat=secretariat, liaison=liaison, inspector=inspector, site=site
+    )
     stale = Problem.objects.get(pk=problem.pk)
     workflow.perform(problem, A.ESCALATE, by=leader)
     with pytest.raises(workflow.Conflict):
@@ -261,8 +303,9 @@ def test_workflow_report_with_same_token_creates_one_problem(site, inspector):
 
     token = uuid.uuid4()
     category = site.headquarters.problem_categories.first()
-    kwargs = dict(by=inspector, site=site, category=category, description="暴露垃圾",
-                  client_token=token)
+    kwargs = dict(
+        by=inspector, site=site, category=category, description="暴露垃圾", client_token=token
+    )
     first, created = workflow.report_problem(**kwargs)
     again, created_again = workflow.report_problem(**kwargs)
     assert (created, created_again) == (True, False)
@@ -272,8 +315,12 @@ def test_workflow_report_with_same_token_creates_one_problem(site, inspector):
 
 def test_workflow_report_refused_for_liaison(site, liaison):
     with pytest.raises(workflow.NotAllowed):
-        workflow.report_problem(by=liaison, site=site, category=site.headquarters
-                                .problem_categories.first(), description="x")
+        workflow.report_problem(
+            by=liaison,
+            site=site,
+            category=site.headquarters.problem_categories.first(),
+            description="x",
+        )
 
 
 def test_workflow_events_are_append_only(site, inspector):
@@ -298,14 +345,17 @@ def test_workflow_notifies_primary_unit_liaison_on_assign(
 
 
 def test_workflow_due_state_badges(site, secretariat, liaison, inspector):
-    problem = problem_in("assigned", secretariat=secretariat, liaison=liaison,
-                         inspector=inspector, site=site)
+    problem = problem_in(
+        "assigned", secretariat=secretariat, liaison=liaison, inspector=inspector, site=site
+    )
     D = Problem.DueState
     assert problem.due_state(now=problem.deadline - timedelta(days=3)) == D.ON_TIME
     assert problem.due_state(now=problem.deadline - timedelta(hours=3)) == D.DUE_SOON
     assert problem.due_state(now=problem.deadline + timedelta(hours=1)) == D.OVERDUE
-    for state, now in [(D.OVERDUE, problem.deadline + timedelta(hours=1)),
-                       (D.DUE_SOON, problem.deadline - timedelta(hours=3))]:
+    for state, now in [
+        (D.OVERDUE, problem.deadline + timedelta(hours=1)),
+        (D.DUE_SOON, problem.deadline - timedelta(hours=3)),
+    ]:
         assert Problem.objects.filter(Problem.due_state_q(state, now), pk=problem.pk).exists()
 
 
@@ -322,8 +372,9 @@ def test_workflow_two_concurrent_transitions_one_wins(live_huli):
     secretariat = make_user("c_secretariat", Role.SECRETARIAT)
     inspector = make_user("c_inspector", Role.INSPECTOR)
     liaison = make_user("c_liaison", Role.LIAISON, unit=street)
-    problem = problem_in("submitted", secretariat=secretariat, liaison=liaison,
-                         inspector=inspector, site=site)
+    problem = problem_in(
+        "submitted", secretariat=secretariat, liaison=liaison, inspector=inspector, site=site
+    )
     barrier = threading.Barrier(2)
     outcomes = []
 

@@ -1,0 +1,517 @@
+"""Compiling and publishing reports (SPEC §5).
+
+``compile_report`` computes a period's numbers with aggregate queries (a constant number of them,
+whatever the number of problems) and stores them in the period's single draft, creating it if
+needed; running it twice, or on two servers at once, updates one draft. Published reports are
+never touched: ``publish`` freezes numbers and text into ``snapshot``; ``start_correction``
+opens a 更正 draft that, once published, supersedes the original.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from civility.core.roles import Role
+from civility.reports import scoring
+from civility.reports.models import Report, ReportRead
+from civility.supervision.models import (
+    Commentary,
+    Inspection,
+    Notification,
+    Photo,
+    Problem,
+    ProblemEvent,
+    Sequence,
+)
+
+WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
+MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+TYPICAL_CASES = 4
+TOP_CATEGORIES = 5
+
+
+class ReportError(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+# --- periods ----------------------------------------------------------------------------------
+
+
+def parse_period(kind: str, period: str) -> tuple[date, date]:
+    """First and last day of "2026-W47" (ISO week) or "2026-11"; ValueError when malformed."""
+    if kind == Report.Kind.WEEKLY:
+        match = WEEK_RE.match(period)
+        if not match:
+            raise ValueError(period)
+        first = date.fromisocalendar(int(match[1]), int(match[2]), 1)
+        return first, first + timedelta(days=6)
+    match = MONTH_RE.match(period)
+    if not match or not 1 <= int(match[2]) <= 12:
+        raise ValueError(period)
+    first, last, _, _ = scoring.month_bounds(int(match[1]), int(match[2]))
+    return first, last
+
+
+def week_period(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def month_period(day: date) -> str:
+    return f"{day.year}-{day.month:02d}"
+
+
+def previous_period(kind: str, today: date | None = None) -> str:
+    """The last complete week or month before ``today`` (what the periodic command compiles)."""
+    today = today or timezone.localdate()
+    if kind == Report.Kind.WEEKLY:
+        return week_period(today - timedelta(days=7))
+    return month_period(today.replace(day=1) - timedelta(days=1))
+
+
+def _instants(first: date, last: date) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    return (
+        datetime.combine(first, time.min, tzinfo=tz),
+        datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz),
+    )
+
+
+def _dec(value) -> str | None:
+    return None if value is None else str(scoring.q1(value))
+
+
+def _rate(part: int, whole: int) -> str | None:
+    return _dec(Decimal(100) * part / whole) if whole else None
+
+
+# --- the numbers ------------------------------------------------------------------------------
+
+
+def overview(headquarters, first: date, last: date) -> dict:
+    """Counts for one period (three aggregate queries)."""
+    start, end = _instants(first, last)
+    now = timezone.now()
+    inspections = Inspection.objects.filter(
+        headquarters=headquarters,
+        status=Inspection.Status.SUBMITTED,
+        date__gte=first,
+        date__lte=last,
+    )
+    visits = Inspection.sites.through.objects.filter(inspection__in=inspections)
+    visit_counts = visits.aggregate(visits=Count("id"), sites=Count("site", distinct=True))
+    found = Q(reported_at__gte=start, reported_at__lt=end)
+    due = Q(deadline__gte=start, deadline__lt=end)
+    closed = Q(status=Problem.Status.CLOSED)
+    late = Q(status__in=Problem.OPEN_STATUSES, deadline__lt=now) | Q(
+        closed, closed_at__gt=F("deadline")
+    )
+    counts = (
+        Problem.objects.filter(headquarters=headquarters)
+        .exclude(status=Problem.Status.VOID)
+        .aggregate(
+            found=Count("id", filter=found),
+            found_closed=Count("id", filter=found & closed),
+            found_open=Count("id", filter=found & Q(status__in=Problem.OPEN_STATUSES)),
+            closed_in_period=Count("id", filter=Q(closed_at__gte=start, closed_at__lt=end)),
+            due=Count("id", filter=due),
+            due_on_time=Count("id", filter=due & closed & Q(closed_at__lte=F("deadline"))),
+            overdue=Count("id", filter=due & late),
+        )
+    )
+    escalations = ProblemEvent.objects.filter(
+        problem__headquarters=headquarters, action="escalate", at__gte=start, at__lt=end
+    ).count()
+    return {
+        "inspections": inspections.count(),
+        "site_visits": visit_counts["visits"],
+        "sites": visit_counts["sites"],
+        **counts,
+        "escalations": escalations,
+        "closure_rate": _rate(counts["found_closed"], counts["found"]),
+        "on_time_rate": _rate(counts["due_on_time"], counts["due"]),
+    }
+
+
+def _changes(current: dict, previous: dict) -> dict:
+    return {
+        key: current[key] - previous[key]
+        for key in ("inspections", "site_visits", "found", "found_closed", "overdue", "escalations")
+    }
+
+
+def _breakdowns(headquarters, first: date, last: date) -> dict:
+    start, end = _instants(first, last)
+    found = Problem.objects.filter(
+        headquarters=headquarters, reported_at__gte=start, reported_at__lt=end
+    ).exclude(status=Problem.Status.VOID)
+    by_street = list(
+        found.values(name=F("site__street__name"))
+        .annotate(count=Count("id"), closed=Count("id", filter=Q(status=Problem.Status.CLOSED)))
+        .order_by("-count", "name")
+    )
+    by_category = list(
+        found.values(name=F("category__name"))
+        .annotate(count=Count("id"))
+        .order_by("-count", "name")
+    )
+    return {"by_street": by_street, "by_category": by_category}
+
+
+def _problem_rows(problems) -> list[dict]:
+    return [
+        {
+            "number": p.number,
+            "site": p.site.name,
+            "street": p.site.street.name,
+            "category": p.category.name,
+            "unit": p.primary_unit.name if p.primary_unit_id else "",
+            "status": p.get_status_display(),
+            "deadline": f"{timezone.localtime(p.deadline):%Y-%m-%d %H:%M}" if p.deadline else "",
+            "closed_at": (
+                f"{timezone.localtime(p.closed_at):%Y-%m-%d %H:%M}" if p.closed_at else ""
+            ),
+            "escalated": p.escalation_level > 0,
+            "description": p.description,
+        }
+        for p in problems
+    ]
+
+
+def _typical(headquarters, first: date, last: date) -> list[dict]:
+    """Escalated or late problems of the period first, each with before/after photo ids."""
+    start, end = _instants(first, last)
+    photos = Prefetch("photos", queryset=Photo.objects.only("id", "kind", "problem_id"))
+    problems = (
+        Problem.objects.filter(
+            headquarters=headquarters, reported_at__gte=start, reported_at__lt=end
+        )
+        .exclude(status=Problem.Status.VOID)
+        .filter(Exists(Photo.objects.filter(problem=OuterRef("pk"), kind=Photo.Kind.BEFORE)))
+        .select_related("site__street", "category", "primary_unit")
+        .prefetch_related(photos)
+        .order_by("-escalation_level", "-rework_count", "-deduction", "reported_at")[:TYPICAL_CASES]
+    )
+    rows = _problem_rows(problems)
+    for row, problem in zip(rows, problems, strict=True):
+        row["before_photos"] = [p.id for p in problem.photos.all() if p.kind == Photo.Kind.BEFORE]
+        row["after_photos"] = [p.id for p in problem.photos.all() if p.kind == Photo.Kind.AFTER]
+    return rows
+
+
+def _commentary(headquarters, first: date, last: date) -> list[dict]:
+    items = (
+        Commentary.objects.filter(headquarters=headquarters, date__gte=first, date__lte=last)
+        .select_related("author")
+        .prefetch_related("units")
+        .order_by("date", "id")
+    )
+    return [
+        {
+            "date": f"{c.date:%Y-%m-%d}",
+            "kind": c.get_kind_display(),
+            "tone": c.get_tone_display(),
+            "title": c.title,
+            "author": str(c.author),
+            "units": [u.name for u in c.units.all()],
+        }
+        for c in items
+    ]
+
+
+def _score_row(row: scoring.UnitScore, previous: dict[int, scoring.UnitScore]) -> dict:
+    before = previous.get(row.unit_id)
+    change = before.rank - row.rank if before and before.rank and row.rank else None
+    return {
+        "unit": row.name,
+        "rank": row.rank,
+        "field": _dec(row.field_score),
+        "rectification": _dec(row.rectification),
+        "total": _dec(row.total),
+        "band": row.band,
+        "insufficient": row.insufficient,
+        "visits": row.visits,
+        "due": row.due,
+        "rank_change": change,
+    }
+
+
+def _list_row(row: scoring.UnitScore, reasons: list[str]) -> dict:
+    return {
+        "unit": row.name,
+        "kind": row.kind_label,
+        "total": _dec(row.total),
+        "reasons": reasons,
+        "partners": row.partners,
+    }
+
+
+def monthly_data(headquarters, year: int, month: int) -> dict:
+    first, last, start, end = scoring.month_bounds(year, month)
+    prev_year, prev_month = (year - 1, 12) if month == 1 else (year, month - 1)
+    prev_first, prev_last, _, _ = scoring.month_bounds(prev_year, prev_month)
+    current, previous = (
+        overview(headquarters, first, last),
+        overview(headquarters, prev_first, prev_last),
+    )
+    scores = scoring.monthly_scores(headquarters, year, month)
+    previous_scores = scoring.monthly_scores(headquarters, prev_year, prev_month).by_unit()
+    problems = (
+        Problem.objects.filter(
+            headquarters=headquarters, reported_at__gte=start, reported_at__lt=end
+        )
+        .exclude(status=Problem.Status.VOID)
+        .select_related("site__street", "category", "primary_unit")
+        .order_by("reported_at", "id")
+    )
+    breakdowns = _breakdowns(headquarters, first, last)
+    return {
+        "period": {
+            "first": f"{first:%Y-%m-%d}",
+            "last": f"{last:%Y-%m-%d}",
+            "year": year,
+            "month": month,
+        },
+        "overview": current,
+        "previous": previous,
+        "change": _changes(current, previous),
+        "rankings": [
+            {
+                "kind": kind,
+                "label": label,
+                "rows": [_score_row(row, previous_scores) for row in rows],
+            }
+            for kind, label, rows in scores.kinds
+        ],
+        "red_list": [_list_row(u, u.red_reasons) for u in scores.red_list],
+        "black_list": [_list_row(u, u.black_reasons) for u in scores.black_list],
+        "top_categories": breakdowns["by_category"][:TOP_CATEGORIES],
+        "by_street": breakdowns["by_street"],
+        "typical": _typical(headquarters, first, last),
+        "commentary": _commentary(headquarters, first, last),
+        "problems": _problem_rows(problems),
+    }
+
+
+def weekly_data(headquarters, first: date, last: date) -> dict:
+    breakdowns = _breakdowns(headquarters, first, last)
+    return {
+        "period": {"first": f"{first:%Y-%m-%d}", "last": f"{last:%Y-%m-%d}"},
+        "overview": overview(headquarters, first, last),
+        "by_street": breakdowns["by_street"],
+        "by_category": breakdowns["by_category"],
+        "commentary": _commentary(headquarters, first, last),
+        "typical": _typical(headquarters, first, last),
+    }
+
+
+# --- texts ------------------------------------------------------------------------------------
+
+
+def _title(kind: str, first: date, last: date) -> str:
+    if kind == Report.Kind.MONTHLY:
+        return f"关于{first.year}年{first.month}月文明城区创建督查情况的通报"
+    year, week, _ = first.isocalendar()
+    return (
+        f"{year}年第{week}周文明城区创建巡报"
+        f"（{first.month}月{first.day}日—{last.month}月{last.day}日）"
+    )
+
+
+def _signed(change: int) -> str:
+    return f"增加{change}" if change > 0 else (f"减少{-change}" if change < 0 else "持平")
+
+
+def default_narrative(kind: str, data: dict, first: date) -> dict:
+    o = data["overview"]
+    when = f"{first.year}年{first.month}月" if kind == Report.Kind.MONTHLY else "本周"
+    summary = (
+        f"{when}，各督查组共开展督查{o['inspections']}次，检查点位{o['site_visits']}个次，"
+        f"发现问题{o['found']}个，已整改销号{o['found_closed']}个，"
+        f"整改完成率{o['closure_rate'] or '—'}%；到期问题{o['due']}个，"
+        f"按期整改率{o['on_time_rate'] or '—'}%，逾期{o['overdue']}个，"
+        f"新增督办{o['escalations']}件。"
+    )
+    if kind == Report.Kind.MONTHLY:
+        change = data["change"]
+        summary += (
+            f"与上月相比，发现问题{_signed(change['found'])}个，"
+            f"逾期问题{_signed(change['overdue'])}个。"
+        )
+        top = "、".join(f"{c['name']}（{c['count']}个）" for c in data["top_categories"])
+        problems = (
+            (
+                f"从督查情况看，问题主要集中在{top}等方面，部分点位问题反复出现，"
+                "长效管理机制有待加强。"
+            )
+            if top
+            else "本月督查未发现突出问题。"
+        )
+        return {"overview": summary, "problems": problems, "requirements": ""}
+    return {"overview": summary}
+
+
+# --- compile, publish, correct ------------------------------------------------------------------
+
+
+def _compute(headquarters, kind: str, first: date, last: date) -> dict:
+    if kind == Report.Kind.MONTHLY:
+        return monthly_data(headquarters, first.year, first.month)
+    return weekly_data(headquarters, first, last)
+
+
+def compile_report(headquarters, kind: str, period: str, *, now=None) -> tuple[Report, bool]:
+    """Create or update the period's draft; (report, changed). A period that is already
+    published and has no draft is left alone (returns the published report, False)."""
+    first, last = parse_period(kind, period)
+    now = now or timezone.now()
+    scope = Report.objects.filter(headquarters=headquarters, kind=kind, period=period)
+    draft = scope.filter(status=Report.Status.DRAFT).first()
+    if draft is None:
+        published = scope.filter(status=Report.Status.PUBLISHED).first()
+        if published is not None:
+            return published, False
+    data = _compute(headquarters, kind, first, last)
+    narrative = default_narrative(kind, data, first)
+    with transaction.atomic():
+        if draft is None:
+            try:
+                with transaction.atomic():
+                    draft = Report.objects.create(
+                        headquarters=headquarters,
+                        kind=kind,
+                        period=period,
+                        period_start=first,
+                        period_end=last,
+                        year=first.year,
+                        title=_title(kind, first, last),
+                        data=data,
+                        narrative=narrative,
+                        compiled_at=now,
+                    )
+                return draft, True
+            except IntegrityError:
+                # Another process created the draft at the same moment: update that one.
+                draft = scope.get(status=Report.Status.DRAFT)
+        # Keep whatever the secretariat already wrote; fill only what is still empty.
+        merged = {key: draft.narrative.get(key) or value for key, value in narrative.items()}
+        updated = Report.objects.filter(pk=draft.pk, status=Report.Status.DRAFT).update(
+            data=data, narrative=merged, compiled_at=now, updated_at=now
+        )
+        if updated != 1:
+            raise ReportError("该通报已发布，不能再生成草稿。")
+    draft.refresh_from_db()
+    return draft, True
+
+
+def start_correction(report: Report, *, by) -> Report:
+    """Open a 更正 draft for a published report (numbers recomputed, texts carried over)."""
+    if report.status != Report.Status.PUBLISHED:
+        raise ReportError("只能更正已发布的通报。")
+    if Report.objects.filter(corrects=report).exists():
+        raise ReportError("该通报已有更正。")
+    first, last = report.period_start, report.period_end
+    data = _compute(report.headquarters, report.kind, first, last)
+    narrative = dict(report.snapshot.get("narrative", {}))
+    try:
+        with transaction.atomic():
+            return Report.objects.create(
+                headquarters=report.headquarters,
+                kind=report.kind,
+                period=report.period,
+                period_start=first,
+                period_end=last,
+                year=report.year,
+                title=report.snapshot.get("title", report.title),
+                addressees=report.addressees,
+                data=data,
+                narrative=narrative,
+                corrects=report,
+                compiled_at=timezone.now(),
+            )
+    except IntegrityError:
+        raise ReportError("该期已有草稿，请先处理现有草稿。") from None
+
+
+def publish(report: Report, *, by, now=None) -> Report:
+    """Freeze the draft: number it, snapshot it, supersede what it corrects, notify readers."""
+    now = now or timezone.now()
+    if (
+        report.kind == Report.Kind.MONTHLY
+        and not (report.narrative.get("requirements") or "").strip()
+    ):
+        raise ValidationError({"requirements": "请填写整改要求后再发布。"})
+    with transaction.atomic():
+        claimed = Report.objects.filter(pk=report.pk, status=Report.Status.DRAFT).update(
+            status=Report.Status.PUBLISHED,
+            published_at=now,
+            published_by=by,
+            snapshot={"pending": True},
+        )
+        if claimed != 1:
+            raise ReportError("该通报已被他人发布。")
+        year = timezone.localtime(now).year
+        sequence = Sequence.next_value(report.headquarters, f"report-{report.kind}", year)
+        if report.kind == Report.Kind.MONTHLY:
+            number = f"{report.headquarters.doc_prefix}〔{year}〕{sequence}号"
+        else:
+            number = f"{year}年第{sequence}期"
+        snapshot = {
+            "number": number,
+            "title": report.title,
+            "addressees": report.addressees,
+            "data": report.data,
+            "narrative": report.narrative,
+            "published_at": timezone.localtime(now).isoformat(),
+            "issuer": report.headquarters.name,
+            "corrects": report.corrects.number if report.corrects_id else "",
+        }
+        Report.objects.filter(pk=report.pk).update(
+            year=year, sequence=sequence, number=number, snapshot=snapshot
+        )
+        if report.corrects_id:
+            Report.objects.filter(pk=report.corrects_id, status=Report.Status.PUBLISHED).update(
+                status=Report.Status.SUPERSEDED
+            )
+        report.refresh_from_db()
+        transaction.on_commit(lambda: notify_published(report))
+    return report
+
+
+def report_url(report: Report) -> str:
+    name = "report_monthly" if report.kind == Report.Kind.MONTHLY else "report_weekly"
+    return reverse(name, args=[report.period])
+
+
+def notify_published(report: Report) -> None:
+    from civility.core.models import User
+    from civility.supervision.notifications import notify
+
+    readers = User.objects.filter(
+        is_active=True,
+        groups__name__in=[Role.LEADER, Role.REPRESENTATIVE, Role.LIAISON],
+    ).distinct()
+    label = "更正" if report.corrects_id else report.get_kind_display()
+    notify(
+        readers,
+        Notification.Kind.REPORT,
+        f"{label}：{report.number} {report.title}",
+        url=report_url(report),
+    )
+
+
+def mark_read(report: Report, user) -> None:
+    """已阅, once per person (a second open changes nothing)."""
+    if report.status == Report.Status.DRAFT:
+        return
+    ReportRead.objects.bulk_create([ReportRead(report=report, user=user)], ignore_conflicts=True)
