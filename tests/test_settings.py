@@ -20,7 +20,7 @@ def run_manage(*args, **env):
     )
 
 
-def test_check_deploy_is_clean_in_production_settings():
+def test_check_deploy_is_clean_in_production_settings(tmp_path):
     result = run_manage(
         "check",
         "--deploy",
@@ -29,12 +29,13 @@ def test_check_deploy_is_clean_in_production_settings():
         DEBUG="0",
         SECRET_KEY="k" * 20 + "-Very-Long-Random-Secret-Key-For-The-Deploy-Check-9f8e7d",
         ALLOWED_HOSTS="civility.example.org",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_production_settings_refuse_to_start_without_secret_key():
-    env = {"DEBUG": "0", "SECRET_KEY": ""}
+def test_production_settings_refuse_to_start_without_secret_key(tmp_path):
+    env = {"DEBUG": "0", "SECRET_KEY": "", "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"}
     result = run_manage("check", **env)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
