@@ -43,8 +43,22 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_huli()
 
 
+def _flushes_database(item) -> bool:
+    names = set(getattr(item, "fixturenames", ()))
+    if names & {"live_server", "transactional_db", "live_huli"}:
+        return True
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """Browser tests need Chromium; locally they are skipped without it, in CI they fail."""
+    """Transactional tests (browser journeys, races) flush the database when they end, taking the
+    session's fixture data with them, so they run after everything else.
+
+    Browser tests need Chromium; locally they are skipped without it, in CI they fail.
+    """
+    items.sort(key=_flushes_database)
     if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
         return
     for item in items:
@@ -58,8 +72,11 @@ def make_user(username: str, *roles: Role, unit=None, **extra):
     from civility.core.models import User
 
     user = User.objects.create_user(
-        username=username, password="test-password-123", name=extra.pop("name", username),
-        unit=unit, **extra
+        username=username,
+        password="test-password-123",
+        name=extra.pop("name", username),
+        unit=unit,
+        **extra,
     )
     user.groups.set(Group.objects.filter(name__in=[r.value for r in roles]))
     return user

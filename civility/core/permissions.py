@@ -285,12 +285,27 @@ def can_compile_reports(user) -> bool:
     return is_secretariat(user)
 
 
+def can_view_reports(user) -> bool:
+    """The 通报 pages are open to every role (what each sees is ``reports_visible_to``)."""
+    return _signed_in(user) and (user.is_superuser or bool(user.role_names))
+
+
+def can_view_report_readers(user) -> bool:
+    """阅读情况 (who has not read a bulletin yet): the secretariat and leaders."""
+    return sees_everything(user)
+
+
 def can_view_rankings(user) -> bool:
     return sees_everything(user)
 
 
 def can_record_veto(user) -> bool:
     return is_secretariat(user)
+
+
+def can_view_dashboard(user) -> bool:
+    """The campaign dashboard on the home page: leaders and the secretariat."""
+    return sees_everything(user)
 
 
 # --- inspection pages (督查) -----------------------------------------------------------------

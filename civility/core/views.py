@@ -57,6 +57,9 @@ def home(request):
         "urgent": urgent,
         "today": today,
     }
+    from civility.supervision import selectors
+
+    context.update(selectors.home_sections(user))
     if permissions.sees_everything(user):
         context["unit_counts"] = Unit.objects.filter(active=True).aggregate(
             **{kind.value: Count("id", filter=Q(kind=kind)) for kind in Unit.Kind}

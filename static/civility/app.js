@@ -72,3 +72,76 @@
     }
   });
 })();
+
+// === inspections (督查): "获取位置" fills the optional coordinates of a problem =================
+// Progressive: the button is hidden in the HTML and only shown where geolocation exists.
+(function () {
+  "use strict";
+
+  function reveal(root) {
+    if (!("geolocation" in navigator)) { return; }
+    root.querySelectorAll("[data-geolocate][hidden]").forEach(function (button) {
+      button.hidden = false;
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { reveal(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { reveal(event.target); });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-geolocate]");
+    if (!button) { return; }
+    event.preventDefault();
+    var form = button.closest("form");
+    var status = form.querySelector("[data-geolocate-status]");
+    function say(text) { if (status) { status.textContent = text; } }
+    say("正在定位…");
+    button.disabled = true;
+    navigator.geolocation.getCurrentPosition(function (position) {
+      form.querySelector("[name=latitude]").value = position.coords.latitude.toFixed(6);
+      form.querySelector("[name=longitude]").value = position.coords.longitude.toFixed(6);
+      say("已获取位置（精度约 " + Math.round(position.coords.accuracy) + " 米）。");
+      button.disabled = false;
+    }, function () {
+      say("无法获取位置，请检查定位权限，或手动填写。");
+      button.disabled = false;
+    }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+  });
+})();
+
+// ==== commentary: the print button of printable documents (点评单) ====
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) {
+      event.preventDefault();
+      window.print();
+    }
+  });
+})();
+
+// ==== problems: the "select all" tick box of 批量交办 ====
+// <input data-check-all="FORM_ID"> ticks or clears every checkbox tied to that form (form="FORM_ID").
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var all = event.target.closest("[data-check-all]");
+    if (!all) { return; }
+    var formId = all.getAttribute("data-check-all");
+    document.querySelectorAll('input[type=checkbox][form="' + formId + '"]').forEach(function (box) {
+      box.checked = all.checked;
+    });
+  });
+})();
+
+// ==== reports (通报): the 打印 button of the report print view ====
+// <button data-report-print> opens the browser's print dialog (the A4 layout is document.css).
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-report-print]")) {
+      event.preventDefault();
+      window.print();
+    }
+  });
+})();

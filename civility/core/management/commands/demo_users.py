@@ -61,6 +61,14 @@ DEMO_USERS = (
 )
 
 
+# Inspection teams the demo users sit on (SPEC §1: an inspector on the 区级领导督查组 and the
+# 创建办督查组; the representative on the 人大代表政协委员巡视组).
+TEAMS = {
+    "inspector": ["区级领导督查组", "创建办督查组"],
+    "representative": ["人大代表政协委员巡视组"],
+}
+
+
 class Command(BaseCommand):
     help = "创建演示账号（每个角色一个，密码 civility-demo）。仅用于开发/演示环境。"
 
@@ -130,7 +138,16 @@ class Command(BaseCommand):
                 leader.user = user
                 leader.save(update_fields=["user"])
             users.append(user)
+        self.join_teams(hq, {u.username: u for u in users})
         return users
+
+    def join_teams(self, hq, users: dict[str, User]) -> None:
+        """Put the demo inspector and representative on their inspection teams (if loaded)."""
+        from civility.supervision.models import InspectionTeam
+
+        for username, team_names in TEAMS.items():
+            for team in InspectionTeam.objects.filter(headquarters=hq, name__in=team_names):
+                team.members.add(users[username])
 
     def print_table(self, users: list[User]) -> None:
         rows = [("用户名", "姓名", "角色", "所属单位")]

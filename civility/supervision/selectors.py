@@ -1,0 +1,150 @@
+"""Reads for the role-aware home page: an inspector's desk and a liaison's inbox.
+
+Each function returns a plain dict of counts and short lists, starts from the ``*_visible_to``
+querysets, and runs a fixed number of queries whatever the number of rows (counts are one
+aggregate with ``Count(filter=Q(...))``).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from civility.core import permissions
+from civility.core.roles import Role
+from civility.supervision.models import Inspection, Problem
+
+SHORT_LIST = 10
+Status = Problem.Status
+DueState = Problem.DueState
+
+
+def inspector_home(user) -> dict:
+    """What an inspector looks at first: problems waiting for 复查, own drafts, recent work."""
+    problems = permissions.problems_visible_to(user)
+    waiting = problems.filter(status=Status.SUBMITTED)
+    waiting_list = list(
+        waiting.select_related("site", "category", "primary_unit").order_by("submitted_at", "id")[
+            :SHORT_LIST
+        ]
+    )
+    mine = permissions.inspections_openable_by(user).filter(
+        pk__in=Inspection.objects.filter(Q(created_by=user) | Q(inspectors=user)).values("pk")
+    )
+    with_counts = mine.select_related("team", "street").annotate(
+        problem_count=Count("problems", distinct=True),
+        site_count=Count("sites", distinct=True),
+    )
+    drafts = list(
+        with_counts.filter(status=Inspection.Status.DRAFT, created_by=user).order_by("-date", "-id")
+    )
+    recent = list(
+        with_counts.filter(status=Inspection.Status.SUBMITTED).order_by("-date", "-id")[:SHORT_LIST]
+    )
+    return {
+        "waiting_review": {"count": waiting.count(), "problems": waiting_list},
+        "drafts": drafts,
+        "recent": recent,
+    }
+
+
+def _problems_url(**params) -> str:
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    return f"{reverse('problem_list')}?{urlencode(params)}"
+
+
+def liaison_inbox(user) -> dict | None:
+    """A liaison's unit inbox: where the unit is the primary (主责) unit, what needs doing now.
+
+    None when the person is not a liaison of a unit.
+    """
+    if not (user.has_role(Role.LIAISON) and user.unit_id):
+        return None
+    now = timezone.now()
+    unit = user.unit
+    problems = permissions.problems_visible_to(user).filter(primary_unit_id=unit.pk)
+    assigned = Q(status=Status.ASSIGNED)
+    unacknowledged = assigned & Q(acknowledged_at__isnull=True)
+    returned = assigned & Q(rework_count__gt=0)
+    overdue = Problem.due_state_q(DueState.OVERDUE, now)
+    due_soon = Problem.due_state_q(DueState.DUE_SOON, now)
+    counts = problems.aggregate(
+        to_acknowledge=Count("id", filter=unacknowledged),
+        to_rectify=Count("id", filter=assigned),
+        due_soon=Count("id", filter=due_soon),
+        overdue=Count("id", filter=overdue),
+        returned=Count("id", filter=returned),
+        disputed=Count("id", filter=Q(status=Status.DISPUTED)),
+        waiting_review=Count("id", filter=Q(status=Status.SUBMITTED)),
+    )
+    unit_param = {"unit": unit.pk}
+    cards = [
+        {
+            "key": "to_acknowledge",
+            "label": "待签收",
+            "count": counts["to_acknowledge"],
+            "state": "reported",
+            "url": _problems_url(status=Status.ASSIGNED, acknowledged="no", **unit_param),
+        },
+        {
+            "key": "to_rectify",
+            "label": "待整改",
+            "count": counts["to_rectify"],
+            "state": "assigned",
+            "url": _problems_url(status=Status.ASSIGNED, **unit_param),
+        },
+        {
+            "key": "due_soon",
+            "label": "即将到期",
+            "count": counts["due_soon"],
+            "state": "due_soon",
+            "url": _problems_url(due_state=DueState.DUE_SOON, **unit_param),
+        },
+        {
+            "key": "overdue",
+            "label": "逾期",
+            "count": counts["overdue"],
+            "state": "overdue",
+            "url": _problems_url(due_state=DueState.OVERDUE, **unit_param),
+        },
+        {
+            "key": "returned",
+            "label": "被退回",
+            "count": counts["returned"],
+            "state": "returned",
+            "url": _problems_url(status=Status.ASSIGNED, returned="yes", **unit_param),
+        },
+        {
+            "key": "disputed",
+            "label": "待协调",
+            "count": counts["disputed"],
+            "state": "disputed",
+            "url": _problems_url(status=Status.DISPUTED, **unit_param),
+        },
+    ]
+    listed = problems.select_related("site", "category")
+    # Most pressing first: open work of the unit by deadline (overdue ones come first).
+    urgent = list(listed.filter(status=Status.ASSIGNED).order_by("deadline", "id")[:SHORT_LIST])
+    to_acknowledge = list(listed.filter(unacknowledged).order_by("assigned_at", "id")[:SHORT_LIST])
+    return {
+        "unit": unit,
+        "counts": counts,
+        "cards": cards,
+        "urgent": urgent,
+        "to_acknowledge": to_acknowledge,
+        "now": now,
+    }
+
+
+def home_sections(user) -> dict:
+    """The context the home page adds for inspectors and liaisons (keys absent when not theirs)."""
+    context = {}
+    if user.has_role(Role.INSPECTOR):
+        context["inspector_home"] = inspector_home(user)
+    inbox = liaison_inbox(user)
+    if inbox is not None:
+        context["liaison_inbox"] = inbox
+    return context

@@ -1,0 +1,126 @@
+"""Writes for inspections (督查, SPEC §4): open a draft, record sites and summary, submit.
+
+Problems found on an inspection are created by ``workflow.report_problem``; this module only
+handles the inspection itself. Views check who may act (``civility.core.permissions``); the
+functions here keep the record consistent: drafts only, sites of the same headquarters, and a
+compare-and-swap on the status so that a double-clicked submit is recorded once.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from civility.supervision.models import Inspection, InspectionTeam
+
+
+class InspectionError(Exception):
+    """A refusal with a message for the person (in Chinese)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class AlreadySubmitted(InspectionError):
+    def __init__(self):
+        super().__init__("该督查已提交，不能再修改。")
+
+
+def _require_draft(inspection: Inspection) -> None:
+    if not Inspection.objects.filter(pk=inspection.pk, status=Inspection.Status.DRAFT).exists():
+        raise AlreadySubmitted
+
+
+def create_inspection(
+    *,
+    by,
+    team: InspectionTeam,
+    kind: str = Inspection.Kind.ROUTINE,
+    date: date | None = None,
+    street=None,
+    client_token=None,
+) -> tuple[Inspection, bool]:
+    """Open a draft for ``team`` with ``by`` as its first inspector; (inspection, created).
+
+    A repeated ``client_token`` (a double-clicked or re-sent form) returns the first inspection.
+    """
+    if client_token is not None:
+        existing = Inspection.objects.filter(client_token=client_token).first()
+        if existing is not None:
+            return existing, False
+    if street is not None and street.headquarters_id != team.headquarters_id:
+        raise ValidationError({"street": "所选街道不属于该督查组的指挥部。"})
+    fields = {
+        "headquarters_id": team.headquarters_id,
+        "team": team,
+        "kind": kind,
+        "date": date or timezone.localdate(),
+        "street": street,
+        "created_by": by,
+    }
+    if client_token is not None:
+        fields["client_token"] = client_token
+    try:
+        with transaction.atomic():
+            inspection = Inspection.objects.create(**fields)
+            inspection.inspectors.add(by)
+    except IntegrityError:
+        if client_token is not None:
+            existing = Inspection.objects.filter(client_token=client_token).first()
+            if existing is not None:
+                return existing, False
+        raise
+    return inspection, True
+
+
+def add_site(*, inspection: Inspection, site) -> None:
+    """Record a visited site on a draft (adding it twice is harmless)."""
+    if site.headquarters_id != inspection.headquarters_id or not site.active:
+        raise InspectionError("该点位不属于本指挥部或已停用。")
+    _require_draft(inspection)
+    inspection.sites.add(site)
+
+
+def remove_site(*, inspection: Inspection, site) -> None:
+    """Take a site off a draft, unless a problem was already recorded there."""
+    _require_draft(inspection)
+    if inspection.problems.filter(site=site).exists():
+        raise InspectionError(f"「{site}」已记录问题，不能移除。")
+    inspection.sites.remove(site)
+
+
+def save_summary(*, inspection: Inspection, summary: str) -> None:
+    saved = Inspection.objects.filter(pk=inspection.pk, status=Inspection.Status.DRAFT).update(
+        summary=summary.strip()
+    )
+    if saved != 1:
+        raise AlreadySubmitted
+    inspection.summary = summary.strip()
+
+
+def submit_inspection(
+    inspection: Inspection, by, *, summary: str | None = None, now: datetime | None = None
+) -> Inspection:
+    """Draft → submitted, once. Refuses an inspection without any site visited.
+
+    ``by`` is the person submitting (the view has checked that they may). Raises AlreadySubmitted
+    when someone (or a second click) submitted it first, ValidationError when it is incomplete.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        if not inspection.sites.exists():
+            raise ValidationError("请至少添加一个督查点位。")
+        updates = {"status": Inspection.Status.SUBMITTED, "submitted_at": now}
+        if summary is not None:
+            updates["summary"] = summary.strip()
+        swapped = Inspection.objects.filter(
+            pk=inspection.pk, status=Inspection.Status.DRAFT
+        ).update(**updates)
+        if swapped != 1:
+            raise AlreadySubmitted
+    inspection.refresh_from_db()
+    return inspection
