@@ -50,8 +50,8 @@
     var labels = data.labels.slice(start);
     draw("chart-trend", {
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : v; } },
-      legend: { type: "scroll", top: 0 },
-      grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+      legend: { type: narrow() ? "plain" : "scroll", top: 0 },
+      grid: { left: 8, right: 16, top: narrow() ? 64 : 40, bottom: 8, containLabel: true },
       xAxis: { type: "category", data: labels, boundaryGap: false },
       yAxis: { type: "value", scale: true, max: 100 },
       series: series.map(function (s) {
@@ -105,9 +105,9 @@
     items.forEach(function (i) { counts[i.name] = i.value; });
     draw("chart-status", {
       tooltip: { trigger: "item", formatter: "{b}：{c}（{d}%）" },
-      legend: { bottom: 0, type: "scroll", formatter: function (name) { return name + " " + counts[name]; } },
+      legend: { bottom: 0, type: narrow() ? "plain" : "scroll", formatter: function (name) { return name + " " + counts[name]; } },
       series: [{
-        type: "pie", radius: ["42%", "68%"], center: ["50%", "45%"], cursor: "pointer",
+        type: "pie", radius: ["42%", "68%"], center: ["50%", narrow() ? "42%" : "45%"], cursor: "pointer",
         avoidLabelOverlap: true,
         label: { show: !narrow(), formatter: "{b}\n{c}" },
         data: items.filter(function (i) { return i.value > 0; }).map(function (i) {
