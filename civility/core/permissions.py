@@ -243,10 +243,6 @@ def can_view_photo(user, photo) -> bool:
 # --- commentary (点评): receipts, replies, print ---------------------------------------------
 
 
-def can_view_commentary(user, commentary) -> bool:
-    return commentary_visible_to(user).filter(pk=commentary.pk).exists()
-
-
 def sees_all_commentary_receipts(user) -> bool:
     """Secretariat, leaders and inspectors see every unit's 签收 and reply; a liaison sees only
     their own unit's."""

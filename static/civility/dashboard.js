@@ -31,9 +31,13 @@
     var old = window.echarts.getInstanceByDom(el);
     if (old) { old.dispose(); }
     var chart = window.echarts.init(el, null, { renderer: "canvas" });
+    // Tooltips drawn on the canvas: ECharts' HTML tooltips carry style attributes, which the CSP
+    // (style-src 'self') blocks.
+    if (option.tooltip) { option.tooltip.renderMode = "richText"; }
     chart.setOption(Object.assign({ color: PALETTE, textStyle: { fontFamily: FONT } }, option));
     if (onClick) { chart.on("click", onClick); }
-    el.classList.add("chart-ready");
+    // Marks the chart as drawn once its first animation is over (browser tests wait for it).
+    chart.on("finished", function () { el.classList.add("chart-drawn"); });
     charts.push(chart);
     return chart;
   }

@@ -1,0 +1,262 @@
+"""Forms and list filters of 点评 (commentary). They validate input; the writes are services."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import timedelta
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from civility.core import permissions
+from civility.org.models import Site, Unit
+from civility.supervision import photos as photo_processing
+from civility.supervision.commentary import default_reply_days, reply_overdue_q
+from civility.supervision.models import Commentary, CommentaryReceipt, Inspection
+
+MAX_PHOTOS = 9
+RECENT_INSPECTION_DAYS = 180
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several image files; each is decoded and re-encoded, the result is ProcessedPhoto list."""
+
+    widget = MultipleFileInput(attrs={"accept": "image/*"})
+
+    def __init__(self, *args, max_count: int = MAX_PHOTOS, **kwargs):
+        self.max_count = max_count
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not files:
+            if self.required:
+                raise ValidationError("请至少上传一张照片。", code="required")
+            return []
+        if len(files) > self.max_count:
+            raise ValidationError(f"最多上传 {self.max_count} 张照片。", code="too_many")
+        processed, errors = [], []
+        for index, upload in enumerate(files, start=1):
+            try:
+                processed.append(photo_processing.process_upload(upload))
+            except ValidationError as error:
+                errors.append(f"第 {index} 张照片（{upload.name}）：{error.messages[0]}")
+        if errors:
+            raise ValidationError(errors)
+        return processed
+
+
+class CommentaryForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="点评方式",
+        choices=Commentary.Kind.choices,
+        initial=Commentary.Kind.WRITTEN,
+        widget=forms.RadioSelect,
+    )
+    tone = forms.ChoiceField(
+        label="性质", choices=Commentary.Tone.choices, widget=forms.RadioSelect
+    )
+    date = forms.DateField(
+        label="点评日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    title = forms.CharField(label="标题", max_length=200)
+    text = forms.CharField(label="点评内容", widget=forms.Textarea(attrs={"rows": 6}))
+    units = forms.ModelMultipleChoiceField(
+        label="被点评单位",
+        queryset=Unit.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "请至少选择一个被点评单位。"},
+    )
+    inspection = forms.ModelChoiceField(
+        label="相关督查",
+        queryset=Inspection.objects.none(),
+        required=False,
+        empty_label="（无）",
+    )
+    site = forms.ModelChoiceField(
+        label="相关点位", queryset=Site.objects.none(), required=False, empty_label="（无）"
+    )
+    problems = forms.CharField(
+        label="相关问题编号",
+        required=False,
+        help_text="多个编号用逗号分隔，如 HL-2008-000123, HL-2008-000124",
+        widget=forms.TextInput(attrs={"placeholder": "HL-2008-000123, …", "autocomplete": "off"}),
+    )
+    photos = PhotosField(label="照片", help_text=f"可选，最多 {MAX_PHOTOS} 张")
+    reply_days = forms.IntegerField(
+        label="回复期限（天）",
+        min_value=1,
+        max_value=60,
+        help_text="书面批评的单位须在点评日期后此天数内回复整改措施",
+    )
+    client_token = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, headquarters, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.headquarters = headquarters
+        today = timezone.localdate()
+        self.fields["date"].initial = today
+        self.fields["reply_days"].initial = default_reply_days()
+        self.fields["client_token"].initial = uuid.uuid4()
+        self.fields["units"].queryset = (
+            Unit.objects.filter(headquarters=headquarters, active=True)
+            .select_related("parent")
+            .order_by("kind", "order", "id")
+        )
+        self.fields["inspection"].queryset = (
+            permissions.inspections_visible_to(user)
+            .filter(
+                headquarters=headquarters,
+                status=Inspection.Status.SUBMITTED,
+                date__gte=today - timedelta(days=RECENT_INSPECTION_DAYS),
+            )
+            .select_related("team")
+            .order_by("-date", "-id")
+        )
+        self.fields["site"].queryset = Site.objects.filter(
+            headquarters=headquarters, active=True
+        ).select_related("street")
+
+    def unit_groups(self) -> list[dict]:
+        """The unit checkboxes grouped for the picker: streets, departments, then each street's
+        communities, then the remaining kinds. Streets and departments (the usual targets) and
+        any group with a ticked unit start open."""
+        kinds = Unit.Kind
+        rank = {
+            kinds.STREET: 0,
+            kinds.DEPARTMENT: 1,
+            kinds.COMMUNITY: 2,
+            kinds.STATIONED: 3,
+            kinds.OTHER: 4,
+        }
+        groups: dict[tuple, dict] = {}
+        for option in self["units"]:
+            unit = option.data["value"].instance
+            if unit.kind == kinds.COMMUNITY:
+                key = (rank[unit.kind], unit.parent.order, unit.parent_id)
+                label = f"{unit.parent.name}所辖社区"
+            else:
+                key, label = (rank.get(unit.kind, 9), 0, 0), unit.get_kind_display()
+            group = groups.setdefault(
+                key,
+                {
+                    "label": label,
+                    "options": [],
+                    "selected": 0,
+                    "open": unit.kind in (kinds.STREET, kinds.DEPARTMENT),
+                },
+            )
+            group["options"].append(option)
+            if option.data["selected"]:
+                group["selected"] += 1
+                group["open"] = True
+        return [groups[key] for key in sorted(groups)]
+
+    def clean_problems(self):
+        raw = self.cleaned_data.get("problems", "")
+        numbers = list(dict.fromkeys(n.upper() for n in re.split(r"[\s,，、;；]+", raw) if n))
+        if not numbers:
+            return []
+        found = list(
+            permissions.problems_visible_to(self.user).filter(
+                headquarters=self.headquarters, number__in=numbers
+            )
+        )
+        missing = sorted(set(numbers) - {p.number for p in found})
+        if missing:
+            raise ValidationError(f"找不到以下问题编号（或无权查看）：{'、'.join(missing)}")
+        return found
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise ValidationError("请填写点评标题。")
+        return title
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise ValidationError("请填写点评内容。")
+        return text
+
+
+class ReplyForm(forms.Form):
+    reply = forms.CharField(
+        label="回复整改措施",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "请填写整改措施。"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean_reply(self):
+        reply = self.cleaned_data["reply"].strip()
+        if not reply:
+            raise ValidationError("请填写整改措施。")
+        return reply
+
+
+class CommentaryFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(
+        label="点评方式", choices=Commentary.Kind.choices, empty_label="全部方式"
+    )
+    tone = django_filters.ChoiceFilter(
+        label="性质", choices=Commentary.Tone.choices, empty_label="表扬和批评"
+    )
+    unit = django_filters.ModelChoiceFilter(
+        label="被点评单位",
+        queryset=Unit.objects.none(),
+        method="filter_unit",
+        empty_label="全部单位",
+    )
+    date_from = django_filters.DateFilter(
+        label="起始日期",
+        field_name="date",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = django_filters.DateFilter(
+        label="截止日期",
+        field_name="date",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    overdue = django_filters.BooleanFilter(
+        label="回复逾期",
+        method="filter_overdue",
+        widget=forms.Select(choices=[("", "全部"), ("true", "仅回复逾期")]),
+    )
+
+    class Meta:
+        model = Commentary
+        fields = ["kind", "tone", "unit", "date_from", "date_to", "overdue"]
+
+    def __init__(self, *args, units=None, receipts=None, reply_days=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = units if units is not None else Unit.objects.none()
+        self.filters["unit"].queryset = units.order_by("kind", "order", "id")
+        self.receipts = receipts if receipts is not None else CommentaryReceipt.objects.none()
+        self.reply_days = reply_days
+
+    def filter_unit(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=CommentaryReceipt.objects.filter(unit=value).values("commentary_id")
+        )
+
+    def filter_overdue(self, queryset, name, value):
+        if not value:
+            return queryset
+        overdue = self.receipts.filter(reply_overdue_q(timezone.localdate(), self.reply_days))
+        return queryset.filter(pk__in=overdue.values("commentary_id"))
