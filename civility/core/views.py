@@ -57,9 +57,11 @@ def home(request):
         "urgent": urgent,
         "today": today,
     }
+    from civility.reports.views.dashboard import dashboard_context
     from civility.supervision import selectors
 
     context.update(selectors.home_sections(user))
+    context.update(dashboard_context(request, today))
     if permissions.sees_everything(user):
         context["unit_counts"] = Unit.objects.filter(active=True).aggregate(
             **{kind.value: Count("id", filter=Q(kind=kind)) for kind in Unit.Kind}

@@ -13,8 +13,8 @@ Rules (defaults; the year's ScoringPolicy may change the numbers):
   退回重改 and 5 per 督办 among them, floored at 0; 100 when nothing was due;
 - total: 块 units 0.9 × field + 0.1 × rectification (rectification alone when no visits);
   other units the rectification score;
-- fewer than 3 visits (块) or 3 problems due (others): ranked but 样本不足, never on a list
-  (not even through commentary);
+- fewer than 3 visits (块) or 3 problems due (others): ranked after the units with enough
+  sample and marked 样本不足, never on a list (not even through commentary);
 - 红榜: top 3 per kind with total ≥ 90, plus units praised in the month's commentary;
   黑榜: total < 85 or last of its kind (when the kind has more units than red places), plus
   units criticised in the month's commentary;
@@ -283,12 +283,14 @@ def partners_by_unit(headquarters, on: date) -> dict[int, list[str]]:
 
 
 def _rank(rows: list[UnitScore]) -> None:
-    """Competition ranking (1, 2, 2, 4) by total, highest first."""
-    ordered = sorted(rows, key=lambda u: (-u.total, u.name))
+    """Competition ranking (1, 2, 2, 4) by total, highest first; units with 样本不足 are ranked
+    after all units with enough sample (a unit nobody inspected must not top the table)."""
+    ordered = sorted(rows, key=lambda u: (u.insufficient, -u.total, u.name))
     previous, rank = None, 0
     for position, row in enumerate(ordered, start=1):
-        if row.total != previous:
-            rank, previous = position, row.total
+        key = (row.insufficient, row.total)
+        if key != previous:
+            rank, previous = position, key
         row.rank = rank
 
 

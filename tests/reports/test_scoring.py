@@ -25,7 +25,8 @@ Rectification (problems due in March, primary unit):
   (P9 for D1 is due in April: it does not count in March)
 Totals: A 0.9·96 + 0.1·95 = 95.9 · B 0.9·97.3 + 10 = 97.6 · A1 96.4 · B1 0.9·92 = 82.8
         D1 66.7 · D2 100 · D3 100
-Ranks: streets B 1, A 2 · communities A1 1, B1 2 · departments D2 1, D3 1, D1 3
+Ranks (样本不足 after the others): streets B 1, A 2 · communities A1 1, B1 2 ·
+       departments D1 1, then D2 2, D3 2 (tied, both 样本不足)
 Bands: 优秀 A B A1 D2 D3 · 良好 B1 · 合格 D1
 红榜: B, A (top 3 ≥ 90; only two streets), A1 (names its partners 结对：D1, 挂钩：王领导)
 黑榜: D1 (< 85); A (criticised in a March commentary); B1 was praised but is 样本不足: no list.
@@ -83,9 +84,9 @@ def test_scoring_totals_ranks_bands_and_sample(march):
         "B": (Decimal("97.6"), 1, "优秀", False),
         "A1": (Decimal("96.4"), 1, "优秀", False),
         "B1": (Decimal("82.8"), 2, "良好", True),
-        "D1": (Decimal("66.7"), 3, "合格", False),
-        "D2": (Decimal("100.0"), 1, "优秀", True),
-        "D3": (Decimal("100.0"), 1, "优秀", True),
+        "D1": (Decimal("66.7"), 1, "合格", False),
+        "D2": (Decimal("100.0"), 2, "优秀", True),
+        "D3": (Decimal("100.0"), 2, "优秀", True),
     }
 
 

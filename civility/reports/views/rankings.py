@@ -1,10 +1,469 @@
-"""Placeholder: being written."""
+"""考评 pages (SPEC §6, §8): the monthly rankings, the annual assessment and 一票否决.
 
-from django.http import HttpResponse
+The numbers come from ``civility.reports.scoring`` only; these views pick the headquarters and
+the period, shape the rows once (the same rows feed the HTML tables and the exports), and check
+``core.permissions``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date
+
+import tablib
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import content_disposition_header, urlencode
+from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
+
+from civility.core import permissions
+from civility.core.htmx import wants_partial
+from civility.org.models import Headquarters, Unit
+from civility.reports import scoring
+from civility.reports.dashboard import problems_url
+from civility.reports.models import Report, ScoringPolicy, Veto
+
+MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
+REGION = "rankings-region"
+BAND_CLASS = {"优秀": "excellent", "良好": "good", "合格": "pass", "不合格": "fail"}
+EXPORT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+RANKING_HEADERS = [
+    "名次",
+    "单位",
+    "点位次数",
+    "现场分",
+    "到期问题",
+    "整改分",
+    "总分",
+    "等次",
+    "样本不足",
+    "红榜",
+    "黑榜",
+    "同奖同罚",
+]
+ANNUAL_HEADERS = [
+    "类别",
+    "单位",
+    "计分月数",
+    "本单位平均分",
+    "结对社区平均分",
+    "年度得分",
+    "等次",
+    "一票否决",
+    "否决理由",
+    "评先评优资格",
+]
+YEAR_LINKS = 10
 
 
-def _todo(request, *args, **kwargs):
-    return HttpResponse(status=501)
+# --- shared -------------------------------------------------------------------------------------
 
 
-rankings = annual = _todo
+def pick_headquarters(request) -> tuple[Headquarters | None, list[Headquarters]]:
+    """``?hq=<pk>``, else the user's unit's headquarters, else the first one."""
+    hq_list = list(Headquarters.objects.order_by("id"))
+    if not hq_list:
+        return None, []
+    raw = request.GET.get("hq", "")
+    if raw.isdigit():
+        hq = next((h for h in hq_list if h.pk == int(raw)), None)
+        if hq is None:
+            raise Http404("没有这个指挥部")
+        return hq, hq_list
+    unit = getattr(request.user, "unit", None)
+    if unit is not None:
+        own = next((h for h in hq_list if h.pk == unit.headquarters_id), None)
+        if own is not None:
+            return own, hq_list
+    return hq_list[0], hq_list
+
+
+def _hq_query(request, hq) -> dict:
+    """Keep ``hq`` in every link when the page was opened for a chosen headquarters."""
+    return {"hq": hq.pk} if request.GET.get("hq", "").isdigit() else {}
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _no_headquarters(request):
+    return render(request, "reports/rankings_empty.html", {}, status=200)
+
+
+def _download(content: bytes | str, filename: str, export_format: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=EXPORT_TYPES[export_format])
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=filename
+    )
+    return response
+
+
+def _csv(rows: list[list]) -> str:
+    """UTF-8 with a BOM, so that Excel on Windows opens the Chinese text correctly."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    csv.writer(buffer).writerows(rows)
+    return buffer.getvalue()
+
+
+def _cell(value):
+    return "" if value is None else value
+
+
+def _vary(response):
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+# --- monthly rankings -----------------------------------------------------------------------------
+
+
+def parse_month(raw: str | None, today: date) -> tuple[int, int, str]:
+    """(year, month, error): the asked month when it is this month or earlier, else this month
+    with a message saying why."""
+    if not raw:
+        return today.year, today.month, ""
+    match = MONTH_RE.match(raw.strip())
+    if match:
+        year, month = int(match[1]), int(match[2])
+        if 1 <= month <= 12 and year >= 2000 and (year, month) <= (today.year, today.month):
+            return year, month, ""
+        if 1 <= month <= 12 and year >= 2000:
+            return today.year, today.month, _("所选月份尚未到来，已显示本月排名。")
+    return today.year, today.month, _("月份格式不正确（应为 2026-03 这样的年月），已显示本月排名。")
+
+
+def _shift(year: int, month: int, delta: int) -> tuple[int, int]:
+    index = year * 12 + month - 1 + delta
+    return index // 12, index % 12 + 1
+
+
+def ranking_rows(scores: scoring.MonthlyScores, month_from: str) -> list[dict]:
+    """One section per unit kind with its rows, as both the page and the exports show them."""
+    sections = []
+    for kind, label, units in scores.kinds:
+        rows = []
+        for u in units:
+            listed = u.on_red_list or u.on_black_list
+            rows.append(
+                {
+                    "unit_id": u.unit_id,
+                    "rank": u.rank,
+                    "name": u.name,
+                    "is_area": u.is_area,
+                    "visits": u.visits if u.is_area else None,
+                    "field_score": u.field_score,
+                    "due": u.due,
+                    "rectification": u.rectification,
+                    "total": u.total,
+                    "band": u.band,
+                    "band_class": BAND_CLASS.get(u.band, ""),
+                    "insufficient": u.insufficient,
+                    "red": u.red_reasons,
+                    "black": u.black_reasons,
+                    # 同奖同罚 is named with a list entry only.
+                    "partners": u.partners if listed else [],
+                    "url": problems_url(
+                        **(
+                            {"street": u.unit_id}
+                            if kind == Unit.Kind.STREET
+                            else {"unit": u.unit_id}
+                        ),
+                        date_from=month_from,
+                    ),
+                }
+            )
+        sections.append({"kind": kind, "label": label, "rows": rows})
+    return sections
+
+
+def ranking_export_row(row: dict) -> list:
+    return [
+        row["rank"],
+        row["name"],
+        _cell(row["visits"]),
+        _cell(row["field_score"]),
+        row["due"],
+        row["rectification"],
+        row["total"],
+        row["band"],
+        "是" if row["insufficient"] else "",
+        "；".join(row["red"]),
+        "；".join(row["black"]),
+        "；".join(row["partners"]),
+    ]
+
+
+def _export_rankings(sections, hq, year: int, month: int, export_format: str) -> HttpResponse:
+    filename = f"rankings-{hq.code}-{year}-{month:02d}.{export_format}"
+    if export_format == "csv":
+        rows = [["类别", *RANKING_HEADERS]]
+        for section in sections:
+            rows += [[section["label"], *ranking_export_row(r)] for r in section["rows"]]
+        return _download(_csv(rows), filename, "csv")
+    book = tablib.Databook()
+    for section in sections:
+        sheet = tablib.Dataset(headers=RANKING_HEADERS, title=section["label"])
+        for row in section["rows"]:
+            sheet.append(ranking_export_row(row))
+        book.add_sheet(sheet)
+    return _download(book.export("xlsx"), filename, "xlsx")
+
+
+@login_required
+def rankings(request):
+    """考评排名 of one month: a table per unit kind, with 红榜/黑榜 and 同奖同罚."""
+    _require(permissions.can_view_rankings(request.user))
+    hq, hq_list = pick_headquarters(request)
+    if hq is None:
+        return _no_headquarters(request)
+    today = timezone.localdate()
+    year, month, month_error = parse_month(request.GET.get("month"), today)
+    scores = scoring.monthly_scores(hq, year, month)
+    month_from = f"{year}-{month:02d}-01"
+    sections = ranking_rows(scores, month_from)
+    export_format = request.GET.get("_export")
+    if export_format in EXPORT_TYPES:
+        return _export_rankings(sections, hq, year, month, export_format)
+
+    keep = _hq_query(request, hq)
+    period = f"{year}-{month:02d}"
+
+    def month_url(y: int, m: int) -> str:
+        return f"{reverse('rankings')}?{urlencode({**keep, 'month': f'{y}-{m:02d}'})}"
+
+    prev_month, next_month = _shift(year, month, -1), _shift(year, month, 1)
+    report = (
+        permissions.reports_visible_to(request.user)
+        .filter(headquarters=hq, kind=Report.Kind.MONTHLY, period=period)
+        .exclude(status=Report.Status.SUPERSEDED)
+        .order_by("status")
+        .first()
+    )
+    context = {
+        "hq": hq,
+        "hq_list": hq_list,
+        "keep_hq": keep,
+        "scores": scores,
+        "sections": sections,
+        "red_list": scores.red_list,
+        "black_list": scores.black_list,
+        "year": year,
+        "month": month,
+        "period": period,
+        "current": (year, month) == (today.year, today.month),
+        "today": today,
+        "max_month": f"{today.year}-{today.month:02d}",
+        "month_error": month_error,
+        "prev_url": month_url(*prev_month),
+        "next_url": month_url(*next_month) if next_month <= (today.year, today.month) else "",
+        "export_query": urlencode({**keep, "month": period}),
+        "annual_url": _annual_url(hq, year, keep),
+        "report": report,
+    }
+    template = "reports/rankings.html"
+    if wants_partial(request, REGION):
+        template += "#region"
+    return _vary(render(request, template, context))
+
+
+# --- annual assessment ------------------------------------------------------------------------
+
+
+def _annual_url(hq, year: int, keep: dict) -> str:
+    url = reverse("rankings_annual", args=[year])
+    return f"{url}?{urlencode(keep)}" if keep else url
+
+
+def annual_export_row(row: scoring.AnnualScore) -> list:
+    return [
+        row.kind_label,
+        row.name,
+        row.months,
+        _cell(row.own_average),
+        _cell(row.paired_average),
+        _cell(row.score),
+        row.grade,
+        "是" if row.vetoed else "",
+        row.veto_reason,
+        "是" if row.eligible else "否",
+    ]
+
+
+@login_required
+def annual(request, year: int):
+    """年度考评 of every 文明委成员单位 (SPEC §6), with 一票否决 and 评先评优资格."""
+    _require(permissions.can_view_rankings(request.user))
+    hq, _hq_list = pick_headquarters(request)
+    if hq is None:
+        return _no_headquarters(request)
+    today = timezone.localdate()
+    if year > today.year or year < min(hq.start_date.year, today.year - YEAR_LINKS):
+        raise Http404("没有这一年度的考评")
+    results = scoring.annual_assessment(hq, year)
+    if request.GET.get("_export") == "xlsx":
+        sheet = tablib.Dataset(headers=ANNUAL_HEADERS, title=f"{year}年度考评")
+        for row in results:
+            sheet.append(annual_export_row(row))
+        filename = f"annual-{hq.code}-{year}.xlsx"
+        return _download(sheet.export("xlsx"), filename, "xlsx")
+    keep = _hq_query(request, hq)
+    first_year = max(hq.start_date.year, today.year - YEAR_LINKS + 1)
+    groups: list[dict] = []
+    for row in results:
+        if not groups or groups[-1]["kind"] != row.kind:
+            groups.append({"kind": row.kind, "label": row.kind_label, "rows": []})
+        groups[-1]["rows"].append({"score": row, "band_class": BAND_CLASS.get(row.grade, "")})
+    policy = ScoringPolicy.for_year(hq, year)
+    context = {
+        "hq": hq,
+        "year": year,
+        "policy": policy,
+        "own_weight": 1 - policy.pairing_weight,
+        "through_month": today.month if year == today.year else 12,
+        "groups": groups,
+        "count": len(results),
+        "eligible": sum(r.eligible for r in results),
+        "vetoed": sum(r.vetoed for r in results),
+        "years": [(y, _annual_url(hq, y, keep)) for y in range(today.year, first_year - 1, -1)],
+        "export_query": urlencode({**keep, "_export": "xlsx"}),
+        "rankings_url": f"{reverse('rankings')}?{urlencode(keep)}" if keep else reverse("rankings"),
+        "veto_url": reverse("veto_list") + "?" + urlencode({**keep, "year": year}),
+        "can_record_veto": permissions.can_record_veto(request.user),
+    }
+    return _vary(render(request, "reports/annual.html", context))
+
+
+# --- 一票否决 -------------------------------------------------------------------------------------
+
+
+class VetoForm(forms.ModelForm):
+    class Meta:
+        model = Veto
+        fields = ["unit", "year", "reason"]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 4})}
+        error_messages = {
+            "unit": {"required": "请选择单位。"},
+            "year": {"required": "请填写年度。"},
+            "reason": {"required": "请填写否决理由。"},
+        }
+
+    def __init__(self, *args, headquarters, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.headquarters = headquarters
+        self.today = today
+        self.fields["unit"].queryset = Unit.objects.filter(
+            headquarters=headquarters, is_committee_member=True, active=True
+        ).order_by("kind", "order", "id")
+        self.fields["unit"].empty_label = "请选择文明委成员单位"
+        self.fields["unit"].help_text = "只能对文明委成员单位实行一票否决。"
+        self.fields["year"].initial = today.year
+        self.fields["year"].widget.attrs.update({"min": 2000, "max": today.year + 1})
+
+    def clean_reason(self):
+        reason = (self.cleaned_data.get("reason") or "").strip()
+        if not reason:
+            raise forms.ValidationError("请填写否决理由。")
+        return reason
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if not 2000 <= year <= self.today.year + 1:
+            raise forms.ValidationError("年度不正确。")
+        return year
+
+    def clean(self):
+        cleaned = super().clean()
+        unit, year = cleaned.get("unit"), cleaned.get("year")
+        if unit and year and Veto.objects.filter(unit=unit, year=year).exists():
+            raise forms.ValidationError(f"{unit.name}{year}年已有一票否决记录，不能重复记录。")
+        return cleaned
+
+    def validate_constraints(self, exclude=None):
+        # The duplicate check above says it in plain Chinese; the model's own constraint messages
+        # would repeat it in generic words.
+        return None
+
+
+@login_required
+def veto_list(request):
+    """一票否决 records of the headquarters, newest year first (optionally one year)."""
+    _require(permissions.can_view_rankings(request.user))
+    hq, _hq_list = pick_headquarters(request)
+    if hq is None:
+        return _no_headquarters(request)
+    vetoes = (
+        Veto.objects.filter(headquarters=hq)
+        .select_related("unit", "decided_by")
+        .order_by("-year", "unit__kind", "unit__order", "unit__id")
+    )
+    raw_year = request.GET.get("year", "")
+    year = int(raw_year) if raw_year.isdigit() else None
+    if year:
+        vetoes = vetoes.filter(year=year)
+    keep = _hq_query(request, hq)
+    context = {
+        "hq": hq,
+        "vetoes": vetoes,
+        "year": year,
+        "keep_query": urlencode(keep),
+        "annual_url": _annual_url(hq, year or timezone.localdate().year, keep),
+        "can_record_veto": permissions.can_record_veto(request.user),
+        "new_url": reverse("veto_new") + (f"?{urlencode(keep)}" if keep else ""),
+    }
+    return _vary(render(request, "reports/veto_list.html", context))
+
+
+@login_required
+def veto_new(request):
+    """记录一票否决 (secretariat): a modal over the list with HTMX, a page otherwise."""
+    _require(permissions.can_record_veto(request.user))
+    hq, _hq_list = pick_headquarters(request)
+    if hq is None:
+        return _no_headquarters(request)
+    today = timezone.localdate()
+    keep = _hq_query(request, hq)
+    list_url = reverse("veto_list") + (f"?{urlencode(keep)}" if keep else "")
+    form = VetoForm(request.POST or None, headquarters=hq, today=today)
+    if request.method == "POST" and form.is_valid():
+        veto = form.save(commit=False)
+        veto.headquarters = hq
+        veto.decided_by = request.user
+        try:
+            with transaction.atomic():
+                veto.save()
+        except IntegrityError:
+            # Someone recorded the same unit and year a moment ago.
+            form.add_error(None, f"{veto.unit.name}{veto.year}年已有一票否决记录，不能重复记录。")
+        else:
+            messages.success(request, f"已记录{veto.unit.name}{veto.year}年一票否决。")
+            if getattr(request, "htmx", None):
+                return HttpResponseClientRedirect(list_url)
+            return redirect(list_url)
+    htmx = getattr(request, "htmx", None)
+    partial = bool(htmx and not htmx.history_restore_request)
+    context = {
+        "hq": hq,
+        "form": form,
+        "action_url": request.get_full_path(),
+        "list_url": list_url,
+        "standalone": not partial,
+    }
+    template = "reports/veto_form.html#form" if partial else "reports/veto_form.html"
+    return _vary(render(request, template, context))

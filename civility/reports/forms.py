@@ -1,0 +1,119 @@
+"""Forms of the 通报 pages: the draft's texts, picking a period to compile, the list filter."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from civility.org.models import Headquarters
+from civility.reports import compile as reports
+from civility.reports.models import Report
+
+NARRATIVE_KEYS = {
+    Report.Kind.MONTHLY: ("overview", "problems", "requirements"),
+    Report.Kind.WEEKLY: ("overview",),
+}
+
+
+class ReportTextForm(forms.Form):
+    """标题, 主送 and the narrative sections of a draft (numbers are never edited by hand)."""
+
+    title = forms.CharField(label=_("标题"), max_length=200)
+    addressees = forms.CharField(label=_("主送"), max_length=200)
+    overview = forms.CharField(
+        label=_("一、总体情况"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("可在自动生成的文字基础上修改；表格中的数字不随文字改变。"),
+    )
+    problems = forms.CharField(
+        label=_("四、存在问题"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    requirements = forms.CharField(
+        label=_("五、整改要求"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("发布前必须填写。"),
+    )
+
+    def __init__(self, *args, report: Report, **kwargs):
+        self.report = report
+        content = report.content
+        initial = {
+            "title": report.title,
+            "addressees": report.addressees,
+            **{key: content["narrative"].get(key, "") for key in NARRATIVE_KEYS[report.kind]},
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        if report.kind == Report.Kind.WEEKLY:
+            del self.fields["problems"]
+            del self.fields["requirements"]
+            self.fields["overview"].label = _("总体情况")
+
+    def narrative(self) -> dict:
+        """The report's narrative with this form's sections replaced (other keys kept)."""
+        merged = dict(self.report.narrative)
+        for key in NARRATIVE_KEYS[self.report.kind]:
+            merged[key] = self.cleaned_data[key].strip()
+        return merged
+
+
+class CompileForm(forms.Form):
+    """生成草稿 for any period: the kind, the period, and (when there are several) the
+    headquarters."""
+
+    kind = forms.ChoiceField(label=_("类型"), choices=Report.Kind.choices)
+    period = forms.CharField(
+        label=_("期间"),
+        max_length=10,
+        help_text=_("月报如 2026-03，周报如 2026-W11"),
+        widget=forms.TextInput(attrs={"placeholder": "2026-03", "autocomplete": "off"}),
+    )
+    hq = forms.ModelChoiceField(
+        label=_("指挥部"), queryset=Headquarters.objects.order_by("id"), required=False
+    )
+
+    def __init__(self, *args, headquarters_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if headquarters_choices is not None and len(headquarters_choices) < 2:
+            self.fields["hq"].widget = forms.HiddenInput()
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, period = cleaned.get("kind"), (cleaned.get("period") or "").strip()
+        if not kind or not period:
+            return cleaned
+        try:
+            first, _last = reports.parse_period(kind, period)
+        except ValueError:
+            example = "2026-03" if kind == Report.Kind.MONTHLY else "2026-W11"
+            self.add_error("period", _("期间格式不正确，例如 %(example)s。") % {"example": example})
+            return cleaned
+        if first > timezone.localdate():
+            self.add_error("period", _("该期间尚未开始，不能生成通报。"))
+        cleaned["period"] = period
+        return cleaned
+
+
+READ_CHOICES = (("unread", _("未阅")), ("read", _("已阅")))
+
+
+class ReportFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(field_name="period_start__year", label=_("年度"))
+    status = django_filters.ChoiceFilter(
+        choices=Report.Status.choices, label=_("状态"), empty_label=_("全部")
+    )
+    read = django_filters.ChoiceFilter(
+        choices=READ_CHOICES, label=_("阅读"), empty_label=_("全部"), method="filter_read"
+    )
+
+    class Meta:
+        model = Report
+        fields = ("year", "status", "read")
+
+    def filter_read(self, queryset, name, value):
+        # is_read is annotated by the view; drafts are neither read nor unread.
+        published = queryset.exclude(status=Report.Status.DRAFT)
+        return published.filter(is_read=(value == "read"))

@@ -1,0 +1,324 @@
+"""The leaders' dashboard: numbers worked out by hand on the ``march`` district, the trend
+checked against ``scoring.monthly_scores``, constant queries, and the partial's HTML.
+
+March 2026 in the ``march`` district (see test_scoring.py), plus: a leader escalates P3 (B1's open
+problem at SB1) and a hotline problem of a second category (占道经营) is reported at SB on 3/28.
+As of 3/31 12:00:
+  found this month 11 (P1–P9, the draft-inspection problem, the hotline one)
+  of which closed 6 (P1, P2, P4, P5, P6, P8) → 销号率 6/11 = 54.5 %
+  overdue now 2 (P3 due 3/14, P7 due 3/6; P9 is due 4/1) · 督办中 1 (P3; P1 was closed)
+  status: 待交办 2, 待整改 3 (P3, P7, P9), 待协调 0, 待复查 0, 本月销号 6
+  categories: 暴露垃圾 10, 占道经营 1 · overdue units: B1 1, D1 1
+  streets: P3 now counts 8, so visit I2/SB1 scores 100 − 4 − 8 = 88 and
+    B = 0.9 × mean(100, 100, 88) + 0.1 × 100 = 96.4 (rank 1); A stays 95.9 (rank 2)
+"""
+
+import json
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from civility.org.models import ProblemCategory
+from civility.reports import scoring
+from civility.reports.dashboard import dashboard_data
+from civility.reports.views.dashboard import dashboard_context
+from civility.supervision import workflow
+from civility.supervision.models import Inspection, Problem
+from tests.reports.conftest import A_, TZ, assign, at, inspect, problem
+
+pytestmark = pytest.mark.django_db
+
+NOW = at(3, 31, 12)
+TODAY = date(2026, 3, 31)
+
+
+@pytest.fixture
+def busy_march(march):
+    d = march
+    p3 = Problem.objects.get(
+        headquarters=d["hq"], primary_unit=d["u"]["B1"], status=Problem.Status.ASSIGNED
+    )
+    workflow.perform(p3, A_.ESCALATE, by=d["leader"], now=at(3, 20))
+    d["stalls"] = ProblemCategory.objects.create(
+        headquarters=d["hq"], name="占道经营", deduction=Decimal("2"), time_limit_hours=24
+    )
+    workflow.report_problem(
+        by=d["inspector"],
+        site=d["sites"]["SB"],
+        category=d["stalls"],
+        description="占道",
+        now=at(3, 28),
+        source="hotline",
+    )
+    return d
+
+
+def test_dashboard_figures_worked_by_hand(busy_march):
+    d = busy_march
+    data = dashboard_data(d["hq"], TODAY, now=NOW)
+    f = data["figures"]
+    assert (f["found"], f["closed"], f["closure_rate"], f["overdue"], f["escalated"]) == (
+        11,
+        6,
+        Decimal("54.5"),
+        2,
+        1,
+    )
+    assert f["found_url"] == "/problems/?date_from=2026-03-01"
+    assert f["closed_url"] == "/problems/?status=closed&date_from=2026-03-01"
+    assert f["overdue_url"] == "/problems/?due_state=overdue"
+    assert [(s["name"], s["value"], s["url"]) for s in data["status"]] == [
+        ("待交办", 2, "/problems/?status=reported"),
+        ("待整改", 3, "/problems/?status=assigned"),
+        ("待协调", 0, "/problems/?status=disputed"),
+        ("待复查", 0, "/problems/?status=submitted"),
+        ("本月销号", 6, "/problems/?status=closed"),
+    ]
+    garbage = d["category"].pk
+    assert [(c["name"], c["value"], c["url"]) for c in data["categories"]] == [
+        ("暴露垃圾", 10, f"/problems/?category={garbage}&date_from=2026-03-01"),
+        ("占道经营", 1, f"/problems/?category={d['stalls'].pk}&date_from=2026-03-01"),
+    ]
+    b1, d1 = d["u"]["B1"].pk, d["u"]["D1"].pk
+    assert [(u["name"], u["value"], u["url"]) for u in data["overdue_units"]] == [
+        ("B1", 1, f"/problems/?unit={b1}&due_state=overdue"),
+        ("D1", 1, f"/problems/?unit={d1}&due_state=overdue"),
+    ]
+    assert [(r["rank"], r["name"], r["total"], r["url"]) for r in data["ranking"]] == [
+        (1, "B", Decimal("96.4"), f"/problems/?street={d['u']['B'].pk}&date_from=2026-03-01"),
+        (2, "A", Decimal("95.9"), f"/problems/?street={d['u']['A'].pk}&date_from=2026-03-01"),
+    ]
+    trend = data["trend"]
+    assert trend["months"][0] == "2025-04" and trend["months"][-1] == "2026-03"
+    assert [(s["name"], s["data"]) for s in trend["series"]] == [
+        ("A", [None] * 11 + [95.9]),
+        ("B", [None] * 11 + [96.4]),
+    ]
+
+
+def test_dashboard_empty_month_has_no_rate(march):
+    data = dashboard_data(march["hq"], date(2026, 5, 10), now=at(5, 10))
+    assert (data["figures"]["found"], data["figures"]["closure_rate"]) == (0, None)
+    assert data["categories"] == []
+
+
+def test_dashboard_trend_agrees_with_monthly_scores(march):
+    d = march
+    # April: SA (street A) and SB (street B) visited, one problem for A left open past its deadline.
+    april = Inspection.objects.create(
+        headquarters=d["hq"],
+        team=d["team"],
+        date=date(2026, 4, 2),
+        status="submitted",
+        created_by=d["inspector"],
+        submitted_at=at(4, 2),
+    )
+    april.sites.set([d["sites"]["SA"], d["sites"]["SB"]])
+    assign(d, problem(d, "SA", at(4, 2), april), "A", at(4, 2))
+    data = dashboard_data(d["hq"], date(2026, 4, 20), now=at(4, 20))
+    checked = 0
+    for index, month in enumerate(data["trend"]["months"]):
+        year, number = map(int, month.split("-"))
+        scores = scoring.monthly_scores(d["hq"], year, number).by_unit()
+        for series in data["trend"]["series"]:
+            value = series["data"][index]
+            row = scores[series["id"]]
+            if row.visits or row.due:
+                assert value == float(row.total), (month, series["name"])
+                checked += 1
+            else:
+                assert value is None
+    assert checked == 4  # A and B in March and April
+
+
+def test_dashboard_query_count_is_constant_in_problems(march):
+    d = march
+    with CaptureQueriesContext(connection) as few:
+        dashboard_data(d["hq"], TODAY, now=NOW)
+    extra = ProblemCategory.objects.create(
+        headquarters=d["hq"], name="乱停乱放", deduction=Decimal("1"), time_limit_hours=24
+    )
+    inspection = inspect(d, 27, ["SA", "SB", "SB1"])
+    for i in range(30):
+        p, _ = workflow.report_problem(
+            by=d["inspector"],
+            site=d["sites"][["SA", "SB", "SB1"][i % 3]],
+            category=[d["category"], extra][i % 2],
+            description="问题",
+            inspection=inspection,
+            now=at(3, 27),
+        )
+        assign(d, p, ["A", "B", "B1", "D1", "D2"][i % 5], at(3, 27))
+    with CaptureQueriesContext(connection) as many:
+        data = dashboard_data(d["hq"], TODAY, now=NOW)
+    assert data["figures"]["found"] == 40
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert len(few.captured_queries) <= 15
+
+
+def test_dashboard_partial_links_every_figure_and_loads_charts_safely(busy_march):
+    d = busy_march
+    data = dashboard_data(d["hq"], TODAY, now=NOW)
+    html = render_to_string("reports/dashboard.html", {"dashboard": data})
+    assert 'href="/problems/?due_state=overdue"' in html
+    assert 'href="/problems/?date_from=2026-03-01"' in html
+    assert f'href="/problems/?category={d["category"].pk}&amp;date_from=2026-03-01"' in html
+    assert f'href="/problems/?unit={d["u"]["D1"].pk}&amp;due_state=overdue"' in html
+    assert 'id="dash-found"' in html and ">11<" in html
+    for chart in ("chart-trend", "chart-category", "chart-status", "chart-overdue"):
+        assert f'id="{chart}"' in html
+    # CSP: no inline styles, no inline scripts; the data travels as a JSON script tag.
+    assert "style=" not in html
+    scripts = re.findall(r"<script([^>]*)>", html)
+    assert all("src=" in attrs or 'type="application/json"' in attrs for attrs in scripts)
+    assert '/static/vendor/echarts/echarts.min.js"' in html
+    assert '/static/civility/dashboard.js"' in html
+    assert '/static/civility/dashboard.css"' in html
+    payload = re.search(
+        r'<script id="dashboard-data" type="application/json">(.*?)</script>', html, re.S
+    )[1]
+    charts = json.loads(payload)
+    assert [c["value"] for c in charts["categories"]] == [10, 1]
+    assert charts["trend"]["series"][1]["data"][-1] == 96.4
+    assert charts["overdue"][0]["url"] == f"/problems/?unit={d['u']['B1'].pk}&due_state=overdue"
+
+
+@pytest.mark.parametrize(
+    ("persona", "sees"),
+    [
+        ("leader", True),
+        ("secretariat", True),
+        ("liaison", False),
+        ("inspector", False),
+        ("representative", False),
+    ],
+)
+def test_dashboard_context_only_for_leaders_and_secretariat(request, persona, sees):
+    factory_request = RequestFactory().get("/")
+    factory_request.user = request.getfixturevalue(persona)
+    context = dashboard_context(factory_request)
+    assert ("dashboard" in context) is sees
+    if sees:
+        assert context["dashboard"]["headquarters"].code == "HL"
+
+
+def test_dashboard_timezone_month_boundary(march):
+    """A problem reported at 23:30 on 3/31 Beijing time (15:30 UTC) belongs to March."""
+    d = march
+    late = problem(d, "SB", at(3, 31, 23).replace(minute=30))
+    assert late.reported_at.tzinfo is not None
+    data = dashboard_data(d["hq"], TODAY, now=at(3, 31, 23).replace(minute=45))
+    april = dashboard_data(d["hq"], date(2026, 4, 1), now=at(4, 1, 1))
+    assert data["figures"]["found"] == 11
+    assert april["figures"]["found"] == 0
+    assert TZ.utcoffset(None).total_seconds() == 8 * 3600
+
+
+# --- in a browser -------------------------------------------------------------------------------
+
+
+def _huli_problems():
+    """This month in Huli: three 占道经营 problems and one overdue 暴露垃圾 problem."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from civility.core.roles import Role
+    from civility.org.models import Headquarters, Site
+    from tests.conftest import make_user
+
+    hq = Headquarters.objects.get(code="HL")
+    inspector = make_user("b_inspector", Role.INSPECTOR)
+    secretariat = make_user("b_secretariat", Role.SECRETARIAT)
+    site = Site.objects.filter(headquarters=hq, default_unit__isnull=False).order_by("id").first()
+    stalls = ProblemCategory.objects.get(headquarters=hq, name="占道经营")
+    garbage = ProblemCategory.objects.get(headquarters=hq, name="暴露垃圾")
+    now = timezone.now()
+    for _ in range(3):
+        workflow.report_problem(by=inspector, site=site, category=stalls, description="占道")
+    late, _ = workflow.report_problem(
+        by=inspector, site=site, category=garbage, description="垃圾", now=now - timedelta(hours=3)
+    )
+    workflow.perform(
+        late,
+        A_.ASSIGN,
+        by=secretariat,
+        unit=site.default_unit,
+        now=now - timedelta(hours=2),
+        deadline=now - timedelta(hours=1),
+    )
+    return stalls
+
+
+@pytest.mark.browser
+def test_browser_dashboard_charts_draw_and_lead_to_the_problem_list(live_huli, live_server, page):
+    from civility.core.roles import Role
+    from tests.conftest import browser_login, make_user
+
+    stalls = _huli_problems()
+    make_user("b_leader", Role.LEADER)
+    violations = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m.text))
+    browser_login(page, live_server, "b_leader")  # lands on the home page, where the dashboard is
+    for chart in ("chart-trend", "chart-category", "chart-status", "chart-overdue"):
+        page.wait_for_selector(f"#{chart}.chart-drawn canvas")
+    assert page.locator("#dash-overdue .card-count").inner_text() == "1"
+
+    # Click the 占道经营 bar (the first, tallest one) in the category chart.
+    point = page.evaluate(
+        """() => {
+            const el = document.getElementById('chart-category');
+            el.scrollIntoView({block: 'center'});
+            const chart = echarts.getInstanceByDom(el);
+            const option = chart.getOption();
+            const index = option.yAxis[0].data.indexOf('占道经营');
+            const value = option.series[0].data[index].value;
+            const [x0, y] = chart.convertToPixel({seriesIndex: 0}, [0, index]);
+            const [x1] = chart.convertToPixel({seriesIndex: 0}, [value, index]);
+            const box = el.getBoundingClientRect();
+            return {x: box.left + (x0 + x1) / 2, y: box.top + y};
+        }"""
+    )
+    page.mouse.click(point["x"], point["y"])
+    page.wait_for_url(f"**/problems/?category={stalls.pk}&date_from=*")
+    assert page.locator("#row-count").inner_text() == "共 3 个问题"
+
+    page.go_back()
+    page.locator("#dash-overdue").click()
+    page.wait_for_url("**/problems/?due_state=overdue")
+    assert page.locator("#row-count").inner_text() == "共 1 个问题"
+    assert violations == []
+
+
+@pytest.mark.browser
+def test_browser_rankings_switch_month_without_reload(live_huli, live_server, page):
+    from django.utils import timezone
+
+    from civility.core.roles import Role
+    from tests.conftest import browser_login, make_user
+
+    make_user("b_leader", Role.LEADER)
+    browser_login(page, live_server, "b_leader")
+    page.goto(f"{live_server.url}/rankings/")
+    today = timezone.localdate()
+    previous = date(today.year - (today.month == 1), (today.month - 2) % 12 + 1, 1)
+    page.evaluate("window.__noReload = true")
+    page.locator("#month-prev").click()
+    page.wait_for_url(f"**/rankings/?month={previous:%Y-%m}")
+    assert (
+        page.locator("#ranking-title")
+        .inner_text()
+        .startswith(f"{previous.year}年{previous.month}月考评排名")
+    )
+    assert page.evaluate("window.__noReload") is True
+    page.go_back()
+    page.wait_for_function(
+        "t => document.querySelector('#ranking-title').innerText.startsWith(t)",
+        arg=f"{today.year}年{today.month}月考评排名",
+    )
