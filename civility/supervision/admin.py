@@ -1,0 +1,612 @@
+"""Admin for inspections, problems, photos, commentary and notifications (SPEC §4).
+
+The admin never writes a problem's status or anything the workflow keeps (units, deadline,
+milestones, counters): those fields are read-only here, and the two admin actions (交办, 督办)
+go through ``workflow.perform`` like every button in the app. The audit trail (ProblemEvent),
+photos and number sequences can be looked at, never added, changed or deleted.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
+
+from civility.core.admin import UnitKindFilter
+from civility.supervision import notifications, workflow
+from civility.supervision.models import (
+    Commentary,
+    CommentaryReceipt,
+    Drive,
+    ExtensionRequest,
+    Inspection,
+    InspectionTeam,
+    Notification,
+    Photo,
+    Problem,
+    ProblemEvent,
+    Sequence,
+)
+
+STATUS_LABELS = dict(Problem.Status.choices)
+
+
+def photo_thumbnail(photo: Photo, size: int = 80) -> str:
+    """A thumbnail served by the permission-checked photo view (never a media URL)."""
+    try:
+        url = reverse("photo_thumb", args=[photo.pk])
+    except NoReverseMatch:
+        return "—"
+    return format_html(
+        '<img src="{}" alt="{}" width="{}" class="admin-photo-thumb" loading="lazy">',
+        url,
+        photo.get_kind_display(),
+        size,
+    )
+
+
+class ReadOnlyMixin:
+    """Looked at, never added, changed or deleted through the admin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- filters ----------------------------------------------------------------------------------
+
+
+class DueStateFilter(admin.SimpleListFilter):
+    """逾期 / 即将到期 / 逾期销号 … — derived from the deadline, never stored."""
+
+    title = "期限状态"
+    parameter_name = "due_state"
+    states = (
+        Problem.DueState.OVERDUE,
+        Problem.DueState.DUE_SOON,
+        Problem.DueState.ON_TIME,
+        Problem.DueState.CLOSED_LATE,
+        Problem.DueState.CLOSED_ON_TIME,
+    )
+
+    def lookups(self, request, model_admin):
+        return [(state.value, state.label) for state in self.states]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if value not in {state.value for state in self.states}:
+            raise IncorrectLookupParameters(f"无效的期限状态：{value}")
+        return queryset.filter(Problem.due_state_q(value, timezone.now()))
+
+
+class EventActionFilter(admin.SimpleListFilter):
+    title = "操作"
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return [
+            (workflow.CREATED, workflow.action_label(workflow.CREATED)),
+            *workflow.Action.choices,
+        ]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
+class EventStatusFilter(admin.SimpleListFilter):
+    title = "新状态"
+    parameter_name = "to_status"
+
+    def lookups(self, request, model_admin):
+        return Problem.Status.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(to_status=self.value()) if self.value() else queryset
+
+
+# --- teams, inspections, drives ---------------------------------------------------------------
+
+
+@admin.register(InspectionTeam)
+class InspectionTeamAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "member_count", "active")
+    list_filter = ("kind", "active", "headquarters")
+    search_fields = ("name",)
+    autocomplete_fields = ("members",)
+    ordering = ("headquarters", "kind", "id")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_count=Count("members"))
+
+    @admin.display(description="成员数", ordering="member_count")
+    def member_count(self, obj: InspectionTeam) -> int:
+        return obj.member_count
+
+
+class InspectionProblemInline(ReadOnlyMixin, admin.TabularInline):
+    """The problems found on an inspection; each one opens on its own page."""
+
+    model = Problem
+    fk_name = "inspection"
+    fields = ("number", "site", "category", "status", "primary_unit", "deadline")
+    readonly_fields = fields
+    verbose_name_plural = "发现的问题"
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("site", "category", "primary_unit")
+
+
+@admin.register(Inspection)
+class InspectionAdmin(admin.ModelAdmin):
+    list_display = ("date", "team", "kind", "street", "status", "problem_count", "created_by")
+    list_display_links = ("date", "team")
+    list_filter = ("status", "kind", "team", "street", "headquarters")
+    list_select_related = ("team", "street", "created_by")
+    search_fields = ("summary", "team__name", "street__name", "sites__name", "created_by__name")
+    date_hierarchy = "date"
+    ordering = ("-date", "-id")
+    autocomplete_fields = ("team", "street", "inspectors", "sites", "created_by")
+    # Submitting is the inspection service's job (it checks the visit is complete).
+    readonly_fields = ("status", "submitted_at", "created_at")
+    fieldsets = (
+        (None, {"fields": ("headquarters", ("team", "kind"), ("date", "street"))}),
+        ("督查内容", {"fields": ("inspectors", "sites", "summary")}),
+        ("状态", {"fields": ("status", "created_by", "submitted_at", "created_at")}),
+    )
+    inlines = (InspectionProblemInline,)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(problem_count=Count("problems"))
+
+    def get_changeform_initial_data(self, request):
+        return {"created_by": request.user.pk, **super().get_changeform_initial_data(request)}
+
+    @admin.display(description="问题数", ordering="problem_count")
+    def problem_count(self, obj: Inspection) -> int:
+        return obj.problem_count
+
+
+@admin.register(Drive)
+class DriveAdmin(admin.ModelAdmin):
+    list_display = ("name", "start_date", "end_date", "problem_count")
+    list_filter = ("headquarters",)
+    search_fields = ("name",)
+    date_hierarchy = "start_date"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(problem_count=Count("problems"))
+
+    @admin.display(description="问题数", ordering="problem_count")
+    def problem_count(self, obj: Drive) -> int:
+        return obj.problem_count
+
+
+# --- problems ---------------------------------------------------------------------------------
+
+
+class ProblemEventInline(ReadOnlyMixin, admin.TabularInline):
+    model = ProblemEvent
+    fields = ("at", "action_label", "status_change", "actor", "note")
+    readonly_fields = fields
+    verbose_name_plural = "流转记录"
+    extra = 0
+    ordering = ("at", "id")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    @admin.display(description="操作")
+    def action_label(self, obj: ProblemEvent) -> str:
+        return obj.action_label
+
+    @admin.display(description="状态变化")
+    def status_change(self, obj: ProblemEvent) -> str:
+        return _status_change(obj)
+
+
+def _status_change(event: ProblemEvent) -> str:
+    before = STATUS_LABELS.get(event.from_status, "")
+    after = STATUS_LABELS.get(event.to_status, "")
+    if before == after:
+        return after
+    return f"{before} → {after}" if before else after
+
+
+# Kept by the workflow (交办, 改派, 延期, 督办, 退回 …) or fixed at 上报: shown, never edited here.
+WORKFLOW_FIELDS = (
+    "number",
+    "headquarters",
+    "inspection",
+    "status",
+    "due_state_label",
+    "primary_unit",
+    "cooperating_units",
+    "deadline",
+    "escalation_level",
+    "rework_count",
+    "reported_by",
+    "reported_at",
+    "assigned_at",
+    "acknowledged_at",
+    "submitted_at",
+    "closed_at",
+    "photo_gallery",
+)
+# The office may correct what was found while the problem still waits to be assigned.
+CLASSIFICATION_FIELDS = ("site", "category", "deduction")
+
+
+@admin.register(Problem)
+class ProblemAdmin(admin.ModelAdmin):
+    list_display = (
+        "number_label",
+        "site",
+        "category",
+        "primary_unit",
+        "status_label",
+        "deadline_label",
+        "due_state_label",
+        "escalation_level",
+        "rework_count",
+    )
+    list_filter = (
+        "status",
+        DueStateFilter,
+        "category",
+        "source",
+        ("primary_unit__kind", UnitKindFilter),
+        "site__street",
+        "drive",
+        "headquarters",
+    )
+    list_select_related = ("site", "category", "primary_unit")
+    search_fields = ("number", "description", "site__name")
+    date_hierarchy = "reported_at"
+    autocomplete_fields = ("site", "category", "drive")
+    readonly_fields = WORKFLOW_FIELDS
+    fieldsets = (
+        (
+            None,
+            {"fields": (("number", "status"), "headquarters", ("source", "inspection"), "drive")},
+        ),
+        (
+            "问题",
+            {
+                "fields": (
+                    ("site", "category"),
+                    "description",
+                    "deduction",
+                    ("latitude", "longitude"),
+                    "photo_gallery",
+                )
+            },
+        ),
+        (
+            "责任与期限（由流程维护）",
+            {
+                "fields": (
+                    "primary_unit",
+                    "cooperating_units",
+                    ("deadline", "due_state_label"),
+                    ("escalation_level", "rework_count"),
+                )
+            },
+        ),
+        (
+            "时间节点",
+            {
+                "fields": (
+                    ("reported_by", "reported_at"),
+                    "assigned_at",
+                    "acknowledged_at",
+                    "submitted_at",
+                    "closed_at",
+                )
+            },
+        ),
+    )
+    inlines = (ProblemEventInline,)
+    actions = ("assign_to_default_unit", "escalate")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.status != Problem.Status.REPORTED:
+            fields = (*fields, *CLASSIFICATION_FIELDS)
+        return fields
+
+    # Problems are reported through the workflow (number, event, photos) and never deleted.
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    # The list's columns are narrow: keep numbers, states and times on one line (admin's .nowrap).
+
+    @admin.display(description="编号", ordering="number")
+    def number_label(self, obj: Problem) -> str:
+        return format_html('<span class="nowrap">{}</span>', obj.number)
+
+    @admin.display(description="状态", ordering="status")
+    def status_label(self, obj: Problem) -> str:
+        return format_html('<span class="nowrap">{}</span>', obj.get_status_display())
+
+    @admin.display(description="整改期限", ordering="deadline")
+    def deadline_label(self, obj: Problem) -> str:
+        if obj.deadline is None:
+            return "—"
+        when = timezone.localtime(obj.deadline)
+        return format_html('<span class="nowrap">{}</span>', f"{when:%Y-%m-%d %H:%M}")
+
+    @admin.display(description="期限状态")
+    def due_state_label(self, obj: Problem) -> str:
+        state = obj.due_state()
+        if state == Problem.DueState.NONE:
+            return "—"
+        return format_html(
+            '<span class="nowrap due-state due-state-{}">{}</span>', state.value, state.label
+        )
+
+    @admin.display(description="照片")
+    def photo_gallery(self, obj: Problem) -> str:
+        photos = list(obj.photos.all()) if obj.pk else []
+        if not photos:
+            return "—"
+        cells = format_html_join(
+            "",
+            "<td>{}<br>{}</td>",
+            ((photo_thumbnail(photo, 120), photo.get_kind_display()) for photo in photos),
+        )
+        return format_html('<table class="admin-photos"><tr>{}</tr></table>', cells)
+
+    @admin.action(description="交办给点位默认单位", permissions=["change"])
+    def assign_to_default_unit(self, request, queryset):
+        self._perform_each(
+            request,
+            queryset,
+            workflow.Action.ASSIGN,
+            unit_for=lambda problem: problem.site.default_unit,
+        )
+
+    @admin.action(description="督办", permissions=["change"])
+    def escalate(self, request, queryset):
+        self._perform_each(request, queryset, workflow.Action.ESCALATE)
+
+    def _perform_each(self, request, queryset, action, *, unit_for=None) -> None:
+        """Take the action on each selected problem through the workflow; report both lists."""
+        done, failed = [], []
+        problems = queryset.select_related("site__default_unit", "category").order_by("pk")
+        for problem in problems:
+            extra = {"unit": unit_for(problem)} if unit_for else {}
+            try:
+                workflow.perform(problem, action, by=request.user, **extra)
+            except workflow.WorkflowError as exc:
+                failed.append(f"{problem.number}：{exc.message}")
+            except ValidationError as exc:
+                failed.append(f"{problem.number}：{'；'.join(exc.messages)}")
+            else:
+                done.append(problem.number)
+        if done:
+            self.message_user(
+                request,
+                f"已{action.label} {len(done)} 个问题：{_first(done)}。",
+                messages.SUCCESS,
+            )
+        if failed:
+            self.message_user(
+                request,
+                f"{len(failed)} 个问题未能{action.label}：{_first(failed, sep='；')}。",
+                messages.WARNING,
+            )
+
+
+def _first(items: list[str], *, sep: str = "、", limit: int = 10) -> str:
+    shown = sep.join(items[:limit])
+    return f"{shown} 等" if len(items) > limit else shown
+
+
+@admin.register(ProblemEvent)
+class ProblemEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """The append-only audit trail."""
+
+    list_display = ("at", "problem", "action_label", "status_change", "actor", "short_note")
+    list_filter = (EventActionFilter, EventStatusFilter)
+    list_select_related = ("problem", "actor")
+    search_fields = ("problem__number", "note", "actor__username", "actor__name")
+    date_hierarchy = "at"
+    ordering = ("-at", "-id")
+    fields = ("problem", "at", "action_label", "status_change", "actor", "note", "data")
+
+    @admin.display(description="操作", ordering="action")
+    def action_label(self, obj: ProblemEvent) -> str:
+        return obj.action_label
+
+    @admin.display(description="状态变化")
+    def status_change(self, obj: ProblemEvent) -> str:
+        return _status_change(obj)
+
+    @admin.display(description="说明")
+    def short_note(self, obj: ProblemEvent) -> str:
+        return Truncator(obj.note).chars(40)
+
+
+@admin.register(Photo)
+class PhotoAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = (
+        "thumbnail_image",
+        "kind",
+        "problem",
+        "commentary",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+    )
+    list_display_links = ("thumbnail_image", "kind")
+    list_filter = ("kind",)
+    list_select_related = ("problem", "commentary", "uploaded_by")
+    search_fields = ("problem__number", "commentary__title")
+    date_hierarchy = "uploaded_at"
+    ordering = ("-uploaded_at", "-id")
+    fields = (
+        "preview",
+        "kind",
+        "problem",
+        "commentary",
+        "event",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+    )
+
+    @admin.display(description="缩略图")
+    def thumbnail_image(self, obj: Photo) -> str:
+        return photo_thumbnail(obj)
+
+    @admin.display(description="照片")
+    def preview(self, obj: Photo) -> str:
+        try:
+            url = reverse("photo", args=[obj.pk])
+        except NoReverseMatch:
+            return photo_thumbnail(obj, 320)
+        return format_html('<a href="{}">{}</a>', url, photo_thumbnail(obj, 320))
+
+    @admin.display(description="尺寸")
+    def size(self, obj: Photo) -> str:
+        return f"{obj.width}×{obj.height}"
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Decided in the app (批准延期 / 驳回延期 go through the workflow); listed here."""
+
+    list_display = (
+        "problem",
+        "requested_by",
+        "old_deadline",
+        "requested_deadline",
+        "status",
+        "decided_by",
+        "decided_at",
+    )
+    list_filter = ("status",)
+    list_select_related = ("problem", "requested_by", "decided_by")
+    search_fields = ("problem__number", "reason", "decision_note")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at", "-id")
+
+
+# --- commentary -------------------------------------------------------------------------------
+
+
+class CommentaryReceiptInline(admin.TabularInline):
+    """One row per commented unit; 签收 and the reply are the liaison's own, so read-only."""
+
+    model = CommentaryReceipt
+    fields = ("unit", "acknowledged_by", "acknowledged_at", "reply", "replied_by", "replied_at")
+    readonly_fields = fields[1:]
+    autocomplete_fields = ("unit",)
+    extra = 0
+    can_delete = False  # a unit's signed receipt is a record; it is not removed
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("unit", "acknowledged_by", "replied_by")
+
+
+@admin.register(Commentary)
+class CommentaryAdmin(admin.ModelAdmin):
+    list_display = ("date", "title", "kind", "tone", "author", "unit_count", "receipt_progress")
+    list_display_links = ("date", "title")
+    list_filter = ("kind", "tone", "headquarters")
+    list_select_related = ("author",)
+    search_fields = ("title", "text", "units__name")
+    date_hierarchy = "date"
+    ordering = ("-date", "-id")
+    autocomplete_fields = ("author", "inspection", "site", "problems")
+    readonly_fields = ("created_at",)
+    fieldsets = (
+        (None, {"fields": ("headquarters", ("kind", "tone"), ("date", "author"))}),
+        ("点评", {"fields": ("title", "text", "reply_days")}),
+        ("相关", {"fields": ("inspection", "site", "problems", "created_at")}),
+    )
+    inlines = (CommentaryReceiptInline,)
+
+    def get_queryset(self, request):
+        signed = Q(receipts__acknowledged_at__isnull=False)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                receipt_count=Count("receipts", distinct=True),
+                signed_count=Count("receipts", filter=signed, distinct=True),
+            )
+        )
+
+    def get_changeform_initial_data(self, request):
+        return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
+
+    def has_delete_permission(self, request, obj=None):
+        # Once a unit has signed for it, a commentary is a record: correct it, don't delete it.
+        if obj is not None and obj.receipts.filter(acknowledged_at__isnull=False).exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:  # a new commentary reaches its units' liaisons, as from the app
+            commentary = form.instance
+            transaction.on_commit(lambda: notifications.commentary_issued(commentary))
+
+    @admin.display(description="单位数", ordering="receipt_count")
+    def unit_count(self, obj: Commentary) -> int:
+        return obj.receipt_count
+
+    @admin.display(description="签收")
+    def receipt_progress(self, obj: Commentary) -> str:
+        if not obj.needs_receipt:
+            return "—"
+        return f"{obj.signed_count}/{obj.receipt_count}"
+
+
+# --- notifications and numbering --------------------------------------------------------------
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "user", "kind", "short_text", "read_at")
+    list_filter = ("kind", ("read_at", admin.EmptyFieldListFilter))
+    list_select_related = ("user",)
+    search_fields = ("text", "user__username", "user__name")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at", "-id")
+    fields = ("user", "kind", "text", "url", "problem", "commentary", "created_at", "read_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="内容")
+    def short_text(self, obj: Notification) -> str:
+        return Truncator(obj.text).chars(50)
+
+
+@admin.register(Sequence)
+class SequenceAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("headquarters", "name", "year", "value")
+    list_filter = ("name", "year")
+    ordering = ("headquarters", "name", "-year")
