@@ -8,8 +8,9 @@ Variables (all optional in development):
   DATABASE_URL      sqlite:///path/db.sqlite3 (default: db.sqlite3 in the project) or postgres://...
   MEDIA_ROOT        where uploaded photos are stored (default: media/ in the project)
   STATIC_ROOT       where collectstatic puts files (default: staticfiles/ in the project)
-  EMAIL_HOST        SMTP server (default localhost; in development unset prints mail); with EMAIL_PORT,
-                    EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, DEFAULT_FROM_EMAIL
+  EMAIL_HOST        SMTP server (default localhost; unset in development: mail is printed);
+                    with EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
+                    DEFAULT_FROM_EMAIL
   SECURE_SSL_REDIRECT  "0" to disable HTTPS redirect when TLS ends before the proxy (default "1"
                     when DEBUG=0)
 """
@@ -71,7 +72,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "civility.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -119,9 +119,11 @@ def test_role_groups_exist_with_permissions():
     assert {"secretariat", "leader", "inspector", "liaison", "representative"} <= names
     secretariat = Group.objects.get(name="secretariat")
     assert secretariat.permissions.filter(codename="change_assignment").exists()
-    assert not Group.objects.get(name="liaison").permissions.filter(
-        codename="change_assignment"
-    ).exists()
+    assert (
+        not Group.objects.get(name="liaison")
+        .permissions.filter(codename="change_assignment")
+        .exists()
+    )
 
 
 def test_user_roles_reflect_groups(db):
@@ -131,3 +133,17 @@ def test_user_roles_reflect_groups(db):
     assert user.has_role(Role.INSPECTOR)
     assert user.roles == [Role.INSPECTOR, Role.REPRESENTATIVE]
     assert user.role_labels == "督查员、人大代表/政协委员"
+
+
+def test_browser_language_header_does_not_switch_to_english(client, leader):
+    client.force_login(leader)
+    response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response["Content-Language"] == "zh-hans"
+    assert "星期" in response.content.decode()
+
+
+def test_language_cookie_switches_language(client, leader):
+    client.force_login(leader)
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("home"))
+    assert response["Content-Language"] == "en"

@@ -1,7 +1,6 @@
 from civility.core import permissions
 from civility.core.roles import Role
 
-
 # The navigation entry a page belongs to, by URL prefix (a view may still set nav_section).
 NAV_SECTIONS = (
     ("/inspections/", "inspections"),
@@ -19,9 +18,7 @@ def roles(request):
         return {"Role": Role}
     from civility.supervision.models import Notification
 
-    section = next(
-        (name for prefix, name in NAV_SECTIONS if request.path.startswith(prefix)), ""
-    )
+    section = next((name for prefix, name in NAV_SECTIONS if request.path.startswith(prefix)), "")
     return {
         "Role": Role,
         "nav_section": section,

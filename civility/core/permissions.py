@@ -70,7 +70,8 @@ def is_unit_liaison(user, unit_id) -> bool:
 
 def problems_visible_to(user) -> QuerySet:
     """Secretariat, leaders and inspectors see every problem; a liaison sees problems where their
-    unit is primary or cooperating; a representative sees what they reported or their teams found."""
+    unit is primary or cooperating; a representative sees what they reported or their teams
+    found."""
     from django.db.models import Q
 
     from civility.supervision.models import Problem
@@ -97,8 +98,13 @@ def can_view_problem(user, problem) -> bool:
 def can_view_problems(user) -> bool:
     return _signed_in(user) and (
         user.is_superuser
-        or bool(user.role_names & {r.value for r in (Role.SECRETARIAT, Role.LEADER,
-                                                     Role.INSPECTOR, Role.REPRESENTATIVE)})
+        or bool(
+            user.role_names
+            & {
+                r.value
+                for r in (Role.SECRETARIAT, Role.LEADER, Role.INSPECTOR, Role.REPRESENTATIVE)
+            }
+        )
         or (user.has_role(Role.LIAISON) and user.unit_id is not None)
     )
 
@@ -178,9 +184,7 @@ def inspections_visible_to(user) -> QuerySet:
     if sees_everything(user) or _is(user, Role.INSPECTOR):
         return qs
     if _is(user, Role.REPRESENTATIVE):
-        return qs.filter(
-            pk__in=Inspection.objects.filter(team__members=user).values("pk")
-        )
+        return qs.filter(pk__in=Inspection.objects.filter(team__members=user).values("pk"))
     return qs.none()
 
 
@@ -189,9 +193,7 @@ def can_view_inspections(user) -> bool:
 
 
 def can_edit_inspection(user, inspection) -> bool:
-    return inspection.is_draft and (
-        inspection.created_by_id == user.pk or is_secretariat(user)
-    )
+    return inspection.is_draft and (inspection.created_by_id == user.pk or is_secretariat(user))
 
 
 def commentary_visible_to(user) -> QuerySet:

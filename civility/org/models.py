@@ -224,7 +224,8 @@ class WorkGroup(models.Model):
 
 
 class Linkage(models.Model):
-    """挂钩联系 (leader → street/community), 结对共建 (department ↔ community), 包片下点 (cadre → area).
+    """挂钩联系 (leader → street/community), 结对共建 (department ↔ community),
+    包片下点 (cadre → area).
 
     Linkages drive 同奖同罚: a community's red or black list entry names its partners.
     """

@@ -5,7 +5,9 @@ from civility.org.models import Assignment
 
 
 class AssignmentTable(tables.Table):
-    work_group = tables.Column(verbose_name="工作组", order_by=("work_group__order", "work_group_id"))
+    work_group = tables.Column(
+        verbose_name="工作组", order_by=("work_group__order", "work_group_id")
+    )
     unit = tables.Column(verbose_name="责任单位", order_by=("unit__kind", "unit__order", "unit_id"))
     goal = tables.Column(verbose_name="目标", attrs={"td": {"class": "wrap"}})
     responsible_person = tables.Column(verbose_name="责任人")
