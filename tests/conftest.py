@@ -29,6 +29,23 @@ def pytest_configure(config):
 
     # Hashing test passwords with the production hasher costs ~0.2 s per persona.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # An in-memory SQLite test database is shared by every thread of the live server through a
+    # single connection, which breaks when a page loads several photos at once. A file database
+    # gives each request its own connection (WAL, busy timeout), as in production.
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        import tempfile
+
+        folder = Path(tempfile.gettempdir()) / f"civility-tests-{os.getpid()}"
+        folder.mkdir(exist_ok=True)
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+        config._civility_db_folder = folder
+
+
+def pytest_unconfigure(config):
+    folder = getattr(config, "_civility_db_folder", None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

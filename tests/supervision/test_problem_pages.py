@@ -1135,6 +1135,10 @@ def test_browser_liaison_submits_rectification_in_the_modal(live_huli, live_serv
     problem.refresh_from_db()
     assert problem.status == S.SUBMITTED
     thumb = page.locator("#problem-photos img").nth(1)
+    # The swapped-in thumbnail is fetched after the swap: wait for it to arrive.
+    thumb.evaluate(
+        "img => img.complete ? true : new Promise(ok => img.addEventListener('load', ok))"
+    )
     assert thumb.evaluate("img => img.complete && img.naturalWidth > 0")
 
 
