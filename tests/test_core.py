@@ -1,6 +1,7 @@
 import pytest
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from civility.core.models import LoginFailure
 from tests.conftest import make_user
@@ -147,3 +148,37 @@ def test_language_cookie_switches_language(client, leader):
     client.cookies["django_language"] = "en"
     response = client.get(reverse("home"))
     assert response["Content-Language"] == "en"
+
+
+def test_home_lists_latest_published_reports_with_unread_mark(client, representative, hq):
+    from datetime import date
+
+    from civility.reports.models import Report
+
+    Report.objects.create(
+        headquarters=hq,
+        kind="monthly",
+        period="2026-10",
+        period_start=date(2026, 10, 1),
+        period_end=date(2026, 10, 31),
+        year=2026,
+        title="关于2026年10月文明城区创建督查情况的通报",
+        status="published",
+        number="湖创指〔2026〕9号",
+        snapshot={"title": "x"},
+        published_at=timezone.now(),
+    )
+    Report.objects.create(
+        headquarters=hq,
+        kind="monthly",
+        period="2026-11",
+        period_start=date(2026, 11, 1),
+        period_end=date(2026, 11, 30),
+        year=2026,
+        title="草稿通报",
+    )
+    client.force_login(representative)
+    body = client.get(reverse("home")).content.decode()
+    assert "关于2026年10月文明城区创建督查情况的通报" in body
+    assert "未阅" in body
+    assert "草稿通报" not in body

@@ -61,6 +61,7 @@ def home(request):
     from civility.supervision import selectors
 
     context.update(selectors.home_sections(user))
+    context["latest_reports"] = _latest_reports(user)
     context.update(dashboard_context(request, today))
     if permissions.sees_everything(user):
         context["unit_counts"] = Unit.objects.filter(active=True).aggregate(
@@ -70,6 +71,20 @@ def home(request):
             (kind.label, context["unit_counts"][kind.value]) for kind in Unit.Kind
         ]
     return render(request, "core/home.html", context)
+
+
+def _latest_reports(user, limit: int = 5) -> list:
+    """The newest published bulletins this person may read, each marked read or unread."""
+    from django.db.models import Exists, OuterRef
+
+    from civility.reports.models import Report, ReportRead
+
+    return list(
+        permissions.reports_visible_to(user)
+        .filter(status=Report.Status.PUBLISHED)
+        .annotate(is_read=Exists(ReportRead.objects.filter(report=OuterRef("pk"), user=user)))
+        .order_by("-published_at", "-id")[:limit]
+    )
 
 
 @never_cache
