@@ -40,10 +40,12 @@ class Command(BaseCommand):
         today = timezone.localdate()
         month = today.replace(day=1)
         last_month = reports.previous_period("monthly", today)
+        closed = Problem.objects.filter(status=Problem.Status.CLOSED).count()
+        page = max(1, min(3, (closed + 24) // 25))
         pages = [
             ("/", "首页（仪表盘）"),
             ("/problems/", "问题列表"),
-            ("/problems/?status=closed&page=3", "问题列表（筛选+翻页）"),
+            (f"/problems/?status=closed&page={page}", "问题列表（筛选+翻页）"),
             (f"/problems/{problem.number}/", "问题详情"),
             ("/inspections/", "督查列表"),
             ("/commentary/", "点评列表"),
