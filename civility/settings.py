@@ -149,6 +149,8 @@ COMMENTARY_REPLY_DAYS = int(os.environ.get("COMMENTARY_REPLY_DAYS", "5"))
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+# HTMX sends the CSRF token from the page (hx-headers on <body>), so scripts never read the cookie.
+CSRF_COOKIE_HTTPONLY = True
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]

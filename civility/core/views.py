@@ -5,6 +5,7 @@ from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -16,6 +17,14 @@ class LoginView(auth_views.LoginView):
     template_name = "core/login.html"
     authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = True
+
+
+class AdminLoginView(LoginView):
+    """/admin/login/: the same throttled sign-in form. A signed-in person without admin access
+    sees the form (as Django's own admin login does) instead of being redirected to ``next`` —
+    /admin/ sends them straight back here, which was an endless redirect loop."""
+
+    redirect_authenticated_user = False
 
 
 class LogoutView(auth_views.LogoutView):
@@ -39,7 +48,8 @@ def home(request):
         },
     )
     due_cards = [
-        {"state": state, "label": state.label, "count": counts[state.value]} for state in states
+        {"state": state, "label": gettext(state.label), "count": counts[state.value]}
+        for state in states
     ]
     urgent = (
         assignments.filter(
@@ -68,7 +78,7 @@ def home(request):
             **{kind.value: Count("id", filter=Q(kind=kind)) for kind in Unit.Kind}
         )
         context["unit_kinds"] = [
-            (kind.label, context["unit_counts"][kind.value]) for kind in Unit.Kind
+            (gettext(kind.label), context["unit_counts"][kind.value]) for kind in Unit.Kind
         ]
     return render(request, "core/home.html", context)
 

@@ -19,6 +19,7 @@ from django.utils.text import Truncator
 
 from civility.core.admin import UnitKindFilter, user_role_labels
 from civility.core.models import User
+from civility.core.params import parse_id
 from civility.core.roles import Role
 from civility.org.forms_admin import CommunityInlineForm, CommunityInlineFormSet
 from civility.org.models import (
@@ -78,9 +79,10 @@ class StreetFilter(admin.SimpleListFilter):
         value = self.value()
         if not value:
             return queryset
-        if not value.isdigit():
+        pk = parse_id(value)
+        if pk is None:
             raise IncorrectLookupParameters(f"无效的街道：{value}")
-        return queryset.filter(self.area_q(int(value)))
+        return queryset.filter(self.area_q(pk))
 
 
 class CommunityStreetFilter(StreetFilter):

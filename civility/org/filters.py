@@ -1,32 +1,40 @@
 import django_filters
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from civility.core.choice_labels import translated
 from civility.org.models import Assignment, Unit, WorkGroup
 
 
 class AssignmentFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="关键词", method="filter_text")
+    q = django_filters.CharFilter(label=_("关键词"), method="filter_text")
     work_group = django_filters.ModelChoiceFilter(
-        label="工作组", queryset=WorkGroup.objects.none(), empty_label="全部工作组"
+        label=_("工作组"), queryset=WorkGroup.objects.none(), empty_label=_("全部工作组")
     )
     unit_kind = django_filters.ChoiceFilter(
-        label="单位类别", field_name="unit__kind", choices=Unit.Kind.choices, empty_label="全部类别"
+        label=_("单位类别"),
+        field_name="unit__kind",
+        choices=translated(Unit.Kind.choices),
+        empty_label=_("全部类别"),
     )
     street = django_filters.ModelChoiceFilter(
-        label="街道", queryset=Unit.objects.none(), method="filter_street", empty_label="全部街道"
+        label=_("街道"),
+        queryset=Unit.objects.none(),
+        method="filter_street",
+        empty_label=_("全部街道"),
     )
     unit = django_filters.ModelChoiceFilter(
-        label="责任单位", queryset=Unit.objects.none(), empty_label="全部单位"
+        label=_("责任单位"), queryset=Unit.objects.none(), empty_label=_("全部单位")
     )
     due_state = django_filters.ChoiceFilter(
-        label="完成状态",
-        choices=Assignment.DueState.choices,
+        label=_("完成状态"),
+        choices=translated(Assignment.DueState.choices),
         method="filter_due_state",
-        empty_label="全部状态",
+        empty_label=_("全部状态"),
     )
     cycle = django_filters.ChoiceFilter(
-        label="周期", choices=Assignment.Cycle.choices, empty_label="全部周期"
+        label=_("周期"), choices=translated(Assignment.Cycle.choices), empty_label=_("全部周期")
     )
 
     class Meta:

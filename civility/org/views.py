@@ -4,6 +4,7 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
 from civility.core import permissions
+from civility.core.params import parse_id
 from civility.core.roles import Role
 from civility.core.tables import HtmxTableView
 from civility.org.filters import AssignmentFilter
@@ -32,8 +33,8 @@ def org_overview(request):
     hq_list = list(headquarters)
     if not hq_list:
         return render(request, "org/overview.html", {"hq": None})
-    if request.GET.get("hq", "").isdigit():
-        hq = get_object_or_404(headquarters, pk=request.GET["hq"])
+    if (hq_pk := parse_id(request.GET.get("hq"))) is not None:
+        hq = get_object_or_404(headquarters, pk=hq_pk)
     elif request.user.unit_id:
         hq = next(h for h in hq_list if h.pk == request.user.unit.headquarters_id)
     else:

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from civility.core.roles import Role
 from civility.reports import scoring
@@ -54,6 +55,8 @@ def parse_period(kind: str, period: str) -> tuple[date, date]:
         if not match:
             raise ValueError(period)
         first = date.fromisocalendar(int(match[1]), int(match[2]), 1)
+        if first > date.max - timedelta(days=6):
+            raise ValueError(period)  # the week would end after 9999-12-31
         return first, first + timedelta(days=6)
     match = MONTH_RE.match(period)
     if not match or not 1 <= int(match[2]) <= 12:
@@ -409,7 +412,7 @@ def compile_report(headquarters, kind: str, period: str, *, now=None) -> tuple[R
             data=data, narrative=merged, compiled_at=now, updated_at=now
         )
         if updated != 1:
-            raise ReportError("该通报已发布，不能再生成草稿。")
+            raise ReportError(gettext("该通报已发布，不能再生成草稿。"))
     draft.refresh_from_db()
     return draft, True
 
@@ -417,9 +420,9 @@ def compile_report(headquarters, kind: str, period: str, *, now=None) -> tuple[R
 def start_correction(report: Report, *, by) -> Report:
     """Open a 更正 draft for a published report (numbers recomputed, texts carried over)."""
     if report.status != Report.Status.PUBLISHED:
-        raise ReportError("只能更正已发布的通报。")
+        raise ReportError(gettext("只能更正已发布的通报。"))
     if Report.objects.filter(corrects=report).exists():
-        raise ReportError("该通报已有更正。")
+        raise ReportError(gettext("该通报已有更正。"))
     first, last = report.period_start, report.period_end
     data = _compute(report.headquarters, report.kind, first, last)
     narrative = dict(report.snapshot.get("narrative", {}))
@@ -440,7 +443,7 @@ def start_correction(report: Report, *, by) -> Report:
                 compiled_at=timezone.now(),
             )
     except IntegrityError:
-        raise ReportError("该期已有草稿，请先处理现有草稿。") from None
+        raise ReportError(gettext("该期已有草稿，请先处理现有草稿。")) from None
 
 
 def publish(report: Report, *, by, now=None) -> Report:
@@ -450,7 +453,7 @@ def publish(report: Report, *, by, now=None) -> Report:
         report.kind == Report.Kind.MONTHLY
         and not (report.narrative.get("requirements") or "").strip()
     ):
-        raise ValidationError({"requirements": "请填写整改要求后再发布。"})
+        raise ValidationError({"requirements": gettext("请填写整改要求后再发布。")})
     with transaction.atomic():
         claimed = Report.objects.filter(pk=report.pk, status=Report.Status.DRAFT).update(
             status=Report.Status.PUBLISHED,
@@ -459,7 +462,7 @@ def publish(report: Report, *, by, now=None) -> Report:
             snapshot={"pending": True},
         )
         if claimed != 1:
-            raise ReportError("该通报已被他人发布。")
+            raise ReportError(gettext("该通报已被他人发布。"))
         year = timezone.localtime(now).year
         sequence = Sequence.next_value(report.headquarters, f"report-{report.kind}", year)
         if report.kind == Report.Kind.MONTHLY:
@@ -511,7 +514,11 @@ def notify_published(report: Report) -> None:
 
 
 def mark_read(report: Report, user) -> None:
-    """已阅, once per person (a second open changes nothing)."""
+    """已阅, once per person (a second open changes nothing); its 通报发布 notice is read too,
+    so that the bell does not keep counting a bulletin the person has opened."""
     if report.status == Report.Status.DRAFT:
         return
     ReportRead.objects.bulk_create([ReportRead(report=report, user=user)], ignore_conflicts=True)
+    Notification.objects.filter(
+        user=user, kind=Notification.Kind.REPORT, url=report_url(report), read_at__isnull=True
+    ).update(read_at=timezone.now())

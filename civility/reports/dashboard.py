@@ -17,6 +17,8 @@ from django.db.models import Avg, Count, F, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from civility.org.models import Unit
 from civility.reports import scoring
@@ -142,7 +144,10 @@ def street_trend(headquarters, year: int, month: int, streets: list[Unit]) -> di
         )
     return {
         "months": [f"{y}-{m:02d}" for y, m in months],
-        "labels": [f"{m}月" if m != 1 else f"{y}年1月" for y, m in months],
+        "labels": [
+            date_format(date(y, m, 1), gettext("n月") if m != 1 else gettext("Y年n月"))
+            for y, m in months
+        ],
         "series": series,
     }
 
@@ -185,7 +190,7 @@ def dashboard_data(headquarters, today: date, *, now: datetime | None = None) ->
     status = [
         {
             "status": s.value,
-            "name": s.label,
+            "name": gettext(s.label),
             "value": counts[s.value],
             "url": problems_url(status=s.value),
         }
@@ -194,7 +199,7 @@ def dashboard_data(headquarters, today: date, *, now: datetime | None = None) ->
     status.append(
         {
             "status": Problem.Status.CLOSED.value,
-            "name": "本月销号",
+            "name": gettext("本月销号"),
             "value": counts["closed_this_month"],
             "url": problems_url(status=Problem.Status.CLOSED),
         }
@@ -254,7 +259,7 @@ def dashboard_data(headquarters, today: date, *, now: datetime | None = None) ->
         "headquarters": headquarters,
         "today": today,
         "month_start": first,
-        "period_label": f"{year}年{month}月",
+        "period_label": date_format(date(year, month, 1), gettext("Y年n月")),
         "figures": figures,
         "ranking": ranking,
         "trend": trend,

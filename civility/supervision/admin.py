@@ -327,6 +327,15 @@ class ProblemAdmin(admin.ModelAdmin):
             fields = (*fields, *CLASSIFICATION_FIELDS)
         return fields
 
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        # Write only the edited fields: a full save() would also write back the status, version
+        # and milestones as read when this request began, undoing a transition made meanwhile.
+        edited = [name for name in form.changed_data if name not in WORKFLOW_FIELDS]
+        obj.save(update_fields=edited)
+        return None
+
     # Problems are reported through the workflow (number, event, photos) and never deleted.
     def has_add_permission(self, request):
         return False

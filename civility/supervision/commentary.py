@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from civility.core import permissions
 from civility.supervision import notifications
@@ -77,7 +78,7 @@ def issue_commentary(
     The units' liaisons are notified once the transaction commits.
     """
     if not permissions.can_write_commentary(by):
-        raise NotAllowed("只有指挥部领导和创建办可以发布点评。")
+        raise NotAllowed(_("只有指挥部领导和创建办可以发布点评。"))
     if client_token is not None:
         existing = Commentary.objects.filter(client_token=client_token).first()
         if existing is not None:
@@ -87,15 +88,15 @@ def issue_commentary(
     errors: dict[str, str] = {}
     title, text = (title or "").strip(), (text or "").strip()
     if not title:
-        errors["title"] = "请填写点评标题。"
+        errors["title"] = _("请填写点评标题。")
     if not text:
-        errors["text"] = "请填写点评内容。"
+        errors["text"] = _("请填写点评内容。")
     if not units:
-        errors["units"] = "请至少选择一个被点评单位。"
+        errors["units"] = _("请至少选择一个被点评单位。")
     elif any(u.headquarters_id != headquarters.pk for u in units):
-        errors["units"] = "被点评单位必须属于本指挥部。"
+        errors["units"] = _("被点评单位必须属于本指挥部。")
     if any(p.headquarters_id != headquarters.pk for p in problems):
-        errors["problems"] = "相关问题必须属于本指挥部。"
+        errors["problems"] = _("相关问题必须属于本指挥部。")
     if errors:
         raise ValidationError(errors)
 
@@ -143,11 +144,11 @@ def acknowledge_receipt(
     """签收 a written commentary for the receipt's unit; once only."""
     commentary = receipt.commentary
     if not commentary.needs_receipt:
-        raise NotAllowed("只有书面点评需要签收。")
+        raise NotAllowed(_("只有书面点评需要签收。"))
     if not permissions.is_unit_liaison(by, receipt.unit_id):
-        raise NotAllowed("只有被点评单位的联络员可以签收。")
+        raise NotAllowed(_("只有被点评单位的联络员可以签收。"))
     if receipt.acknowledged_at is not None:
-        raise NotAllowed("该点评已签收，不能重复签收。")
+        raise NotAllowed(_("该点评已签收，不能重复签收。"))
     now = now or timezone.now()
     with transaction.atomic():
         swapped = CommentaryReceipt.objects.filter(
@@ -155,7 +156,10 @@ def acknowledge_receipt(
         ).update(acknowledged_at=now, acknowledged_by=by)
         if swapped != 1:
             current = CommentaryReceipt.objects.select_related("acknowledged_by").get(pk=receipt.pk)
-            raise Conflict(current, f"已被他人处理：{current.acknowledged_by} 已签收。")
+            raise Conflict(
+                current,
+                _("已被他人处理：%(name)s 已签收。") % {"name": current.acknowledged_by},
+            )
     receipt.refresh_from_db()
     return receipt
 
@@ -167,15 +171,15 @@ def reply_receipt(
     commentary = receipt.commentary
     text = (text or "").strip()
     if not commentary.needs_reply:
-        raise NotAllowed("只有书面批评需要回复整改措施。")
+        raise NotAllowed(_("只有书面批评需要回复整改措施。"))
     if not permissions.is_unit_liaison(by, receipt.unit_id):
-        raise NotAllowed("只有被点评单位的联络员可以回复。")
+        raise NotAllowed(_("只有被点评单位的联络员可以回复。"))
     if receipt.acknowledged_at is None:
-        raise NotAllowed("请先签收，再回复整改措施。")
+        raise NotAllowed(_("请先签收，再回复整改措施。"))
     if receipt.replied_at is not None:
-        raise NotAllowed("该点评已回复，不能重复回复。")
+        raise NotAllowed(_("该点评已回复，不能重复回复。"))
     if not text:
-        raise ValidationError({"reply": "请填写整改措施。"})
+        raise ValidationError({"reply": _("请填写整改措施。")})
     now = now or timezone.now()
     with transaction.atomic():
         swapped = CommentaryReceipt.objects.filter(
@@ -183,7 +187,9 @@ def reply_receipt(
         ).update(reply=text, replied_at=now, replied_by=by)
         if swapped != 1:
             current = CommentaryReceipt.objects.select_related("replied_by").get(pk=receipt.pk)
-            raise Conflict(current, f"已被他人处理：{current.replied_by} 已回复。")
+            raise Conflict(
+                current, _("已被他人处理：%(name)s 已回复。") % {"name": current.replied_by}
+            )
         transaction.on_commit(lambda: _notify_author_of_reply(receipt))
     receipt.refresh_from_db()
     return receipt
@@ -218,23 +224,23 @@ def receipt_state(receipt: CommentaryReceipt, today: date_type | None = None) ->
     commentary = receipt.commentary
     today = today or timezone.localdate()
     if not commentary.needs_receipt:
-        return ReceiptState("none", "无需签收")
+        return ReceiptState("none", _("无需签收"))
     if commentary.needs_reply:
         due = commentary.reply_due
         if receipt.replied_at is not None:
             late = timezone.localdate(receipt.replied_at) > due
             if late:
-                return ReceiptState("late", "逾期回复", overdue=True)
-            return ReceiptState("done", "已回复")
+                return ReceiptState("late", _("逾期回复"), overdue=True)
+            return ReceiptState("done", _("已回复"))
         if today > due:
-            label = "逾期未回复" if receipt.acknowledged_at else "逾期未签收"
+            label = _("逾期未回复") if receipt.acknowledged_at else _("逾期未签收")
             return ReceiptState("overdue", label, overdue=True)
         if receipt.acknowledged_at is not None:
-            return ReceiptState("waiting", "已签收，待回复")
-        return ReceiptState("pending", "待签收")
+            return ReceiptState("waiting", _("已签收，待回复"))
+        return ReceiptState("pending", _("待签收"))
     if receipt.acknowledged_at is not None:
-        return ReceiptState("done", "已签收")
-    return ReceiptState("pending", "待签收")
+        return ReceiptState("done", _("已签收"))
+    return ReceiptState("pending", _("待签收"))
 
 
 def reply_overdue_q(today: date_type, reply_days: Iterable[int] | None = None) -> Q:

@@ -10,8 +10,11 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Q, When
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from civility.core import permissions
+from civility.core.params import parse_id
 from civility.org.models import Unit
 from civility.supervision.photos import process_upload
 from civility.supervision.workflow import Action
@@ -21,34 +24,34 @@ DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 # The note each action asks for: (label, message when it is missing, or None when optional).
 NOTE_FIELDS: dict[Action, tuple[str, str | None]] = {
-    Action.ASSIGN: ("交办要求", None),
-    Action.VOID: ("作废原因", "请填写作废原因。"),
-    Action.SUBMIT: ("整改情况说明", "请填写整改情况说明。"),
-    Action.DISPUTE: ("异议理由", "请填写权属异议的理由。"),
-    Action.REASSIGN: ("改派说明", None),
-    Action.REJECT_DISPUTE: ("驳回说明", None),
-    Action.APPROVE: ("复查意见", None),
-    Action.RETURN: ("退回原因", "请填写退回重改的原因。"),
-    Action.ESCALATE: ("督办意见", None),
-    Action.REQUEST_EXTENSION: ("延期理由", "请填写延期理由。"),
-    Action.REJECT_EXTENSION: ("驳回理由", "请填写驳回理由。"),
+    Action.ASSIGN: (_("交办要求"), None),
+    Action.VOID: (_("作废原因"), _("请填写作废原因。")),
+    Action.SUBMIT: (_("整改情况说明"), _("请填写整改情况说明。")),
+    Action.DISPUTE: (_("异议理由"), _("请填写权属异议的理由。")),
+    Action.REASSIGN: (_("改派说明"), None),
+    Action.REJECT_DISPUTE: (_("驳回说明"), None),
+    Action.APPROVE: (_("复查意见"), None),
+    Action.RETURN: (_("退回原因"), _("请填写退回重改的原因。")),
+    Action.ESCALATE: (_("督办意见"), None),
+    Action.REQUEST_EXTENSION: (_("延期理由"), _("请填写延期理由。")),
+    Action.REJECT_EXTENSION: (_("驳回理由"), _("请填写驳回理由。")),
 }
 
 # What the action form says above its fields.
 INTROS: dict[Action, str] = {
-    Action.ASSIGN: "交给主责单位整改；不填期限则按问题类别的整改时限计算。",
-    Action.VOID: "作废后问题不再流转，但记录永久保留。",
-    Action.ACKNOWLEDGE: "确认本单位已收到该问题，签收时间将被记录。",
-    Action.SUBMIT: "说明整改情况，并上传至少一张整改后的现场照片。",
-    Action.DISPUTE: "认为该问题不属于本单位管辖时，说明理由，由创建办协调。",
-    Action.REASSIGN: "改派给另一个主责单位，整改期限重新计算。",
-    Action.REJECT_DISPUTE: "异议不成立，问题退回原主责单位继续整改，期限不变。",
-    Action.APPROVE: "现场复查合格，问题销号。",
-    Action.RETURN: "整改不到位，退回主责单位重新整改（退回次数加一）。",
-    Action.ESCALATE: "督办后督办次数加一、扣分加倍，并通知主责单位。",
-    Action.REQUEST_EXTENSION: "说明理由并填写申请延至的期限，由创建办审批。",
-    Action.APPROVE_EXTENSION: "批准后整改期限改为申请的期限。",
-    Action.REJECT_EXTENSION: "驳回后整改期限不变。",
+    Action.ASSIGN: _("交给主责单位整改；不填期限则按问题类别的整改时限计算。"),
+    Action.VOID: _("作废后问题不再流转，但记录永久保留。"),
+    Action.ACKNOWLEDGE: _("确认本单位已收到该问题，签收时间将被记录。"),
+    Action.SUBMIT: _("说明整改情况，并上传至少一张整改后的现场照片。"),
+    Action.DISPUTE: _("认为该问题不属于本单位管辖时，说明理由，由创建办协调。"),
+    Action.REASSIGN: _("改派给另一个主责单位，整改期限重新计算。"),
+    Action.REJECT_DISPUTE: _("异议不成立，问题退回原主责单位继续整改，期限不变。"),
+    Action.APPROVE: _("现场复查合格，问题销号。"),
+    Action.RETURN: _("整改不到位，退回主责单位重新整改（退回次数加一）。"),
+    Action.ESCALATE: _("督办后督办次数加一、扣分加倍，并通知主责单位。"),
+    Action.REQUEST_EXTENSION: _("说明理由并填写申请延至的期限，由创建办审批。"),
+    Action.APPROVE_EXTENSION: _("批准后整改期限改为申请的期限。"),
+    Action.REJECT_EXTENSION: _("驳回后整改期限不变。"),
 }
 
 
@@ -59,9 +62,9 @@ def grouped_unit_choices(units, empty_label: str | None = None) -> list:
     kind_order = [k.value for k in Unit.Kind]
     for unit in sorted(units, key=lambda u: kind_order.index(u.kind)):
         if unit.kind == Unit.Kind.COMMUNITY and unit.parent_id:
-            label = f"{unit.parent.name} · 社区"
+            label = _("%(street)s · 社区") % {"street": unit.parent.name}
         else:
-            label = unit.get_kind_display()
+            label = str(_(unit.get_kind_display()))
         groups.setdefault(label, []).append((unit.pk, unit.name))
     choices = list(groups.items())
     if empty_label is not None:
@@ -95,7 +98,9 @@ class MultiplePhotoField(forms.FileField):
                 raise ValidationError(self.error_messages["required"], code="required")
             return []
         if len(files) > MAX_PHOTOS:
-            raise ValidationError(f"一次最多上传 {MAX_PHOTOS} 张照片。", code="too_many")
+            raise ValidationError(
+                _("一次最多上传 %(n)s 张照片。") % {"n": MAX_PHOTOS}, code="too_many"
+            )
         processed, errors = [], []
         for number, upload in enumerate(files, start=1):
             try:
@@ -103,7 +108,10 @@ class MultiplePhotoField(forms.FileField):
             except ValidationError as error:
                 name = getattr(upload, "name", "") or "?"
                 for message in error.messages:
-                    errors.append(f"第 {number} 张照片（{name}）：{message}")
+                    errors.append(
+                        _("第 %(number)s 张照片（%(name)s）：%(message)s")
+                        % {"number": number, "name": name, "message": message}
+                    )
         if errors:
             raise ValidationError(errors)
         return processed
@@ -166,11 +174,11 @@ class AssignActionForm(ProblemActionForm):
     """
 
     deadline = forms.DateTimeField(
-        label="整改期限",
+        label=_("整改期限"),
         required=False,
         input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
         widget=DateTimeLocalInput(),
-        help_text="留空则按问题类别的整改时限自动计算。",
+        help_text=_("留空则按问题类别的整改时限自动计算。"),
     )
 
     def __init__(self, *args, **kwargs):
@@ -181,10 +189,10 @@ class AssignActionForm(ProblemActionForm):
             return
         units = Unit.objects.filter(headquarters_id=problem.headquarters_id, active=True)
         self.fields["unit"] = forms.ModelChoiceField(
-            label="主责单位",
+            label=_("主责单位"),
             queryset=units,
             initial=problem.site.default_unit_id,
-            error_messages={"required": "请选择主责单位。"},
+            error_messages={"required": _("请选择主责单位。")},
         )
         self.fields["unit"].choices = grouped_unit_choices(units)
         suggested = [u.pk for u in problem.site.cooperating_units.all()]
@@ -198,12 +206,12 @@ class AssignActionForm(ProblemActionForm):
             .order_by("suggested", "kind", "order", "id")
         )
         self.fields["cooperating_units"] = forms.ModelMultipleChoiceField(
-            label="协办单位",
+            label=_("协办单位"),
             queryset=cooperating,
             required=False,
             initial=suggested,
             widget=forms.CheckboxSelectMultiple,
-            help_text="已按点位和问题类别预选，可增减。",
+            help_text=_("已按点位和问题类别预选，可增减。"),
         )
         self.order_fields(["unit", "cooperating_units", "deadline", "note"])
 
@@ -219,10 +227,10 @@ class ReassignActionForm(ProblemActionForm):
             headquarters_id=self.problem.headquarters_id, active=True
         ).exclude(pk=self.problem.primary_unit_id)
         self.fields["unit"] = forms.ModelChoiceField(
-            label="改派给", queryset=units, error_messages={"required": "请选择改派的单位。"}
+            label=_("改派给"), queryset=units, error_messages={"required": _("请选择改派的单位。")}
         )
-        self.fields["unit"].choices = grouped_unit_choices(units, empty_label="请选择单位")
-        self.fields["deadline"].help_text = "留空则从现在起按问题类别的整改时限重新计算。"
+        self.fields["unit"].choices = grouped_unit_choices(units, empty_label=_("请选择单位"))
+        self.fields["deadline"].help_text = _("留空则从现在起按问题类别的整改时限重新计算。")
         self.order_fields(["unit", "deadline", "note"])
 
 
@@ -230,10 +238,10 @@ class SubmitActionForm(ProblemActionForm):
     """提交整改: a description and at least one 整改后 photo."""
 
     photos = MultiplePhotoField(
-        label="整改后照片",
+        label=_("整改后照片"),
         required=True,
-        error_messages={"required": "请至少上传一张整改后照片。"},
-        help_text=f"可直接拍照，最多 {MAX_PHOTOS} 张。",
+        error_messages={"required": _("请至少上传一张整改后照片。")},
+        help_text=format_lazy(_("可直接拍照，最多 {n} 张。"), n=MAX_PHOTOS),
     )
 
 
@@ -241,7 +249,9 @@ class ReviewActionForm(ProblemActionForm):
     """复查通过, 退回重改: a note (required to return) and optional 复查 photos."""
 
     photos = MultiplePhotoField(
-        label="复查照片", required=False, help_text=f"可选，最多 {MAX_PHOTOS} 张。"
+        label=_("复查照片"),
+        required=False,
+        help_text=format_lazy(_("可选，最多 {n} 张。"), n=MAX_PHOTOS),
     )
 
 
@@ -249,10 +259,10 @@ class ExtensionRequestActionForm(ProblemActionForm):
     """申请延期: a reason and the deadline asked for."""
 
     deadline = forms.DateTimeField(
-        label="申请延至",
+        label=_("申请延至"),
         input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
         widget=DateTimeLocalInput(),
-        error_messages={"required": "请填写新的整改期限。"},
+        error_messages={"required": _("请填写新的整改期限。")},
     )
 
     def __init__(self, *args, **kwargs):
@@ -288,7 +298,7 @@ class BulkAssignForm(forms.Form):
     """批量交办 from the list: the ticked problems, to their sites' default units or to one unit."""
 
     prefix = "bulk"
-    unit = forms.ModelChoiceField(label="交办给", queryset=Unit.objects.none(), required=False)
+    unit = forms.ModelChoiceField(label=_("交办给"), queryset=Unit.objects.none(), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -296,9 +306,11 @@ class BulkAssignForm(forms.Form):
         if user.unit_id:
             units = units.filter(headquarters_id=user.unit.headquarters_id)
         self.fields["unit"].queryset = units
-        self.fields["unit"].choices = grouped_unit_choices(units, empty_label="各点位默认责任单位")
+        self.fields["unit"].choices = grouped_unit_choices(
+            units, empty_label=_("各点位默认责任单位")
+        )
 
     def selected_ids(self) -> list[int]:
         """The ticked problems' ids; whether the person may see them is checked by the view."""
         values = self.data.getlist("problems") if hasattr(self.data, "getlist") else []
-        return sorted({int(v) for v in values if str(v).isdigit()})
+        return sorted({pk for pk in map(parse_id, values) if pk is not None})

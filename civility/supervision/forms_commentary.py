@@ -10,8 +10,11 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from civility.core import permissions
+from civility.core.choice_labels import translated
 from civility.org.models import Site, Unit
 from civility.supervision import photos as photo_processing
 from civility.supervision.commentary import default_reply_days, reply_overdue_q
@@ -39,16 +42,21 @@ class PhotosField(forms.FileField):
         files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
         if not files:
             if self.required:
-                raise ValidationError("请至少上传一张照片。", code="required")
+                raise ValidationError(_("请至少上传一张照片。"), code="required")
             return []
         if len(files) > self.max_count:
-            raise ValidationError(f"最多上传 {self.max_count} 张照片。", code="too_many")
+            raise ValidationError(
+                _("最多上传 %(n)s 张照片。") % {"n": self.max_count}, code="too_many"
+            )
         processed, errors = [], []
         for index, upload in enumerate(files, start=1):
             try:
                 processed.append(photo_processing.process_upload(upload))
             except ValidationError as error:
-                errors.append(f"第 {index} 张照片（{upload.name}）：{error.messages[0]}")
+                errors.append(
+                    _("第 %(number)s 张照片（%(name)s）：%(message)s")
+                    % {"number": index, "name": upload.name, "message": error.messages[0]}
+                )
         if errors:
             raise ValidationError(errors)
         return processed
@@ -56,46 +64,48 @@ class PhotosField(forms.FileField):
 
 class CommentaryForm(forms.Form):
     kind = forms.ChoiceField(
-        label="点评方式",
-        choices=Commentary.Kind.choices,
+        label=_("点评方式"),
+        choices=translated(Commentary.Kind.choices),
         initial=Commentary.Kind.WRITTEN,
         widget=forms.RadioSelect,
     )
     tone = forms.ChoiceField(
-        label="性质", choices=Commentary.Tone.choices, widget=forms.RadioSelect
+        label=_("性质"), choices=translated(Commentary.Tone.choices), widget=forms.RadioSelect
     )
     date = forms.DateField(
-        label="点评日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("点评日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    title = forms.CharField(label="标题", max_length=200)
-    text = forms.CharField(label="点评内容", widget=forms.Textarea(attrs={"rows": 6}))
+    title = forms.CharField(label=_("标题"), max_length=200)
+    text = forms.CharField(label=_("点评内容"), widget=forms.Textarea(attrs={"rows": 6}))
     units = forms.ModelMultipleChoiceField(
-        label="被点评单位",
+        label=_("被点评单位"),
         queryset=Unit.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "请至少选择一个被点评单位。"},
+        error_messages={"required": _("请至少选择一个被点评单位。")},
     )
     inspection = forms.ModelChoiceField(
-        label="相关督查",
+        label=_("相关督查"),
         queryset=Inspection.objects.none(),
         required=False,
-        empty_label="（无）",
+        empty_label=_("（无）"),
     )
     site = forms.ModelChoiceField(
-        label="相关点位", queryset=Site.objects.none(), required=False, empty_label="（无）"
+        label=_("相关点位"), queryset=Site.objects.none(), required=False, empty_label=_("（无）")
     )
     problems = forms.CharField(
-        label="相关问题编号",
+        label=_("相关问题编号"),
         required=False,
-        help_text="多个编号用逗号分隔，如 HL-2008-000123, HL-2008-000124",
+        help_text=_("多个编号用逗号分隔，如 HL-2008-000123, HL-2008-000124"),
         widget=forms.TextInput(attrs={"placeholder": "HL-2008-000123, …", "autocomplete": "off"}),
     )
-    photos = PhotosField(label="照片", help_text=f"可选，最多 {MAX_PHOTOS} 张")
+    photos = PhotosField(
+        label=_("照片"), help_text=format_lazy(_("可选，最多 {n} 张"), n=MAX_PHOTOS)
+    )
     reply_days = forms.IntegerField(
-        label="回复期限（天）",
+        label=_("回复期限（天）"),
         min_value=1,
         max_value=60,
-        help_text="书面批评的单位须在点评日期后此天数内回复整改措施",
+        help_text=_("书面批评的单位须在点评日期后此天数内回复整改措施"),
     )
     client_token = forms.UUIDField(widget=forms.HiddenInput)
 
@@ -144,9 +154,9 @@ class CommentaryForm(forms.Form):
             unit = option.data["value"].instance
             if unit.kind == kinds.COMMUNITY:
                 key = (rank[unit.kind], unit.parent.order, unit.parent_id)
-                label = f"{unit.parent.name}所辖社区"
+                label = _("%(street)s所辖社区") % {"street": unit.parent.name}
             else:
-                key, label = (rank.get(unit.kind, 9), 0, 0), unit.get_kind_display()
+                key, label = (rank.get(unit.kind, 9), 0, 0), _(unit.get_kind_display())
             group = groups.setdefault(
                 key,
                 {
@@ -174,27 +184,37 @@ class CommentaryForm(forms.Form):
         )
         missing = sorted(set(numbers) - {p.number for p in found})
         if missing:
-            raise ValidationError(f"找不到以下问题编号（或无权查看）：{'、'.join(missing)}")
+            raise ValidationError(
+                _("找不到以下问题编号（或无权查看）：%(numbers)s") % {"numbers": "、".join(missing)}
+            )
         return found
+
+    def clean_date(self):
+        # A commentary records what was said; a date in the future is a typo (and one near
+        # 9999-12-31 made the reply deadline overflow, breaking the list for everyone).
+        value = self.cleaned_data["date"]
+        if value > timezone.localdate():
+            raise ValidationError(_("点评日期不能晚于今天。"))
+        return value
 
     def clean_title(self):
         title = self.cleaned_data["title"].strip()
         if not title:
-            raise ValidationError("请填写点评标题。")
+            raise ValidationError(_("请填写点评标题。"))
         return title
 
     def clean_text(self):
         text = self.cleaned_data["text"].strip()
         if not text:
-            raise ValidationError("请填写点评内容。")
+            raise ValidationError(_("请填写点评内容。"))
         return text
 
 
 class ReplyForm(forms.Form):
     reply = forms.CharField(
-        label="回复整改措施",
+        label=_("回复整改措施"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "请填写整改措施。"},
+        error_messages={"required": _("请填写整改措施。")},
     )
 
     def __init__(self, *args, **kwargs):
@@ -204,39 +224,39 @@ class ReplyForm(forms.Form):
     def clean_reply(self):
         reply = self.cleaned_data["reply"].strip()
         if not reply:
-            raise ValidationError("请填写整改措施。")
+            raise ValidationError(_("请填写整改措施。"))
         return reply
 
 
 class CommentaryFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
-        label="点评方式", choices=Commentary.Kind.choices, empty_label="全部方式"
+        label=_("点评方式"), choices=translated(Commentary.Kind.choices), empty_label=_("全部方式")
     )
     tone = django_filters.ChoiceFilter(
-        label="性质", choices=Commentary.Tone.choices, empty_label="表扬和批评"
+        label=_("性质"), choices=translated(Commentary.Tone.choices), empty_label=_("表扬和批评")
     )
     unit = django_filters.ModelChoiceFilter(
-        label="被点评单位",
+        label=_("被点评单位"),
         queryset=Unit.objects.none(),
         method="filter_unit",
-        empty_label="全部单位",
+        empty_label=_("全部单位"),
     )
     date_from = django_filters.DateFilter(
-        label="起始日期",
+        label=_("起始日期"),
         field_name="date",
         lookup_expr="gte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = django_filters.DateFilter(
-        label="截止日期",
+        label=_("截止日期"),
         field_name="date",
         lookup_expr="lte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     overdue = django_filters.BooleanFilter(
-        label="回复逾期",
+        label=_("回复逾期"),
         method="filter_overdue",
-        widget=forms.Select(choices=[("", "全部"), ("true", "仅回复逾期")]),
+        widget=forms.Select(choices=[("", _("全部")), ("true", _("仅回复逾期"))]),
     )
 
     class Meta:

@@ -13,7 +13,9 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from civility.core.choice_labels import translated
 from civility.org.models import ProblemCategory, Unit
 from civility.supervision.models import Inspection
 from civility.supervision.photos import process_upload
@@ -45,21 +47,26 @@ class NewInspectionForm(forms.Form):
     """Step 1 on the phone: which team, what kind, which day; the rest is added on the draft."""
 
     team = forms.ModelChoiceField(
-        label="督查组",
+        label=_("督查组"),
         queryset=None,
-        empty_label="请选择督查组",
-        error_messages={"required": "请选择督查组。", "invalid_choice": "请选择您所在的督查组。"},
+        empty_label=_("请选择督查组"),
+        error_messages={
+            "required": _("请选择督查组。"),
+            "invalid_choice": _("请选择您所在的督查组。"),
+        },
     )
     kind = forms.ChoiceField(
-        label="督查方式", choices=Inspection.Kind.choices, initial=Inspection.Kind.ROUTINE
+        label=_("督查方式"),
+        choices=translated(Inspection.Kind.choices),
+        initial=Inspection.Kind.ROUTINE,
     )
     date = forms.DateField(
-        label="督查日期",
+        label=_("督查日期"),
         widget=DateInput(),
-        error_messages={"required": "请填写督查日期。", "invalid": "请填写有效的日期。"},
+        error_messages={"required": _("请填写督查日期。"), "invalid": _("请填写有效的日期。")},
     )
     street = forms.ModelChoiceField(
-        label="街道", queryset=None, required=False, empty_label="不限（跨街道）"
+        label=_("街道"), queryset=None, required=False, empty_label=_("不限（跨街道）")
     )
     client_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
@@ -82,14 +89,14 @@ class NewInspectionForm(forms.Form):
     def clean_date(self):
         value = self.cleaned_data["date"]
         if value > timezone.localdate():
-            raise ValidationError("督查日期不能晚于今天。")
+            raise ValidationError(_("督查日期不能晚于今天。"))
         return value
 
     def clean(self):
         cleaned = super().clean()
         team, street = cleaned.get("team"), cleaned.get("street")
         if team and street and street.headquarters_id != team.headquarters_id:
-            self.add_error("street", "所选街道不属于该督查组的指挥部。")
+            self.add_error("street", _("所选街道不属于该督查组的指挥部。"))
         return cleaned
 
 
@@ -107,7 +114,7 @@ class PhotosField(forms.Field):
 
     def __init__(self, *, max_count: int = MAX_PHOTOS, **kwargs):
         self.max_count = max_count
-        kwargs.setdefault("error_messages", {"required": "请至少拍摄或上传一张现场照片。"})
+        kwargs.setdefault("error_messages", {"required": _("请至少拍摄或上传一张现场照片。")})
         super().__init__(**kwargs)
 
     def widget_attrs(self, widget):
@@ -124,7 +131,9 @@ class PhotosField(forms.Field):
         if self.required and not value:
             raise ValidationError(self.error_messages["required"], code="required")
         if len(value) > self.max_count:
-            raise ValidationError(f"每个问题最多上传 {self.max_count} 张照片。", code="too_many")
+            raise ValidationError(
+                _("每个问题最多上传 %(n)s 张照片。") % {"n": self.max_count}, code="too_many"
+            )
 
     def clean(self, data):
         files = self.to_python(data)
@@ -134,7 +143,7 @@ class PhotosField(forms.Field):
             try:
                 processed.append(process_upload(upload))
             except ValidationError as error:
-                prefix = f"第 {position} 张照片：" if len(files) > 1 else ""
+                prefix = _("第 %(n)s 张照片：") % {"n": position} if len(files) > 1 else ""
                 errors.extend(f"{prefix}{message}" for message in error.messages)
         if errors:
             raise ValidationError(errors)
@@ -145,35 +154,40 @@ class ProblemForm(forms.Form):
     """One problem found on the inspection: where, what, photos, optionally exactly where."""
 
     site = forms.ModelChoiceField(
-        label="点位",
+        label=_("点位"),
         queryset=None,
         error_messages={
-            "required": "请选择点位（先在上方添加督查点位）。",
-            "invalid_choice": "请选择本次督查的点位。",
+            "required": _("请选择点位（先在上方添加督查点位）。"),
+            "invalid_choice": _("请选择本次督查的点位。"),
         },
     )
     category = forms.ModelChoiceField(
-        label="问题类别",
+        label=_("问题类别"),
         queryset=None,
-        empty_label="请选择问题类别",
-        error_messages={"required": "请选择问题类别。", "invalid_choice": "请选择有效的问题类别。"},
+        empty_label=_("请选择问题类别"),
+        error_messages={
+            "required": _("请选择问题类别。"),
+            "invalid_choice": _("请选择有效的问题类别。"),
+        },
     )
     description = forms.CharField(
-        label="问题描述",
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "例如：店外摆摊占用人行道约 5 米"}),
+        label=_("问题描述"),
+        widget=forms.Textarea(
+            attrs={"rows": 3, "placeholder": _("例如：店外摆摊占用人行道约 5 米")}
+        ),
         max_length=2000,
-        error_messages={"required": "请填写问题描述。"},
+        error_messages={"required": _("请填写问题描述。")},
     )
-    photos = PhotosField(label="现场照片")
+    photos = PhotosField(label=_("现场照片"))
     latitude = forms.DecimalField(
-        label="纬度",
+        label=_("纬度"),
         required=False,
         min_value=-90,
         max_value=90,
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
     )
     longitude = forms.DecimalField(
-        label="经度",
+        label=_("经度"),
         required=False,
         min_value=-180,
         max_value=180,
@@ -199,7 +213,7 @@ class ProblemForm(forms.Form):
             and not self.has_error("latitude")
             and (not self.has_error("longitude"))
         ):
-            self.add_error("longitude", "经纬度必须同时填写或同时留空。")
+            self.add_error("longitude", _("经纬度必须同时填写或同时留空。"))
         for name in ("latitude", "longitude"):
             if cleaned.get(name) is not None:
                 cleaned[name] = cleaned[name].quantize(COORDINATE_PLACES)

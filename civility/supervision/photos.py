@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_UPLOAD_BYTES = 15 * 1024 * 1024
@@ -43,22 +44,26 @@ def process_upload(upload) -> ProcessedPhoto:
         upload.seek(0, io.SEEK_END)
         size = upload.tell()
     if size == 0:
-        raise ValidationError("照片文件是空的。", code="empty")
+        raise ValidationError(_("照片文件是空的。"), code="empty")
     if size > MAX_UPLOAD_BYTES:
-        raise ValidationError("照片不能超过 15 MB。", code="too_large")
+        raise ValidationError(_("照片不能超过 15 MB。"), code="too_large")
     upload.seek(0)
     try:
         with Image.open(upload) as probe:
             kind = probe.format
             width, height = probe.size
     except Image.DecompressionBombError:
-        raise ValidationError("图片尺寸异常，无法处理。", code="dimensions") from None
+        raise ValidationError(_("图片尺寸异常，无法处理。"), code="dimensions") from None
     except (UnidentifiedImageError, OSError, ValueError):
-        raise ValidationError("文件不是有效的图片。", code="not_image") from None
+        raise ValidationError(_("文件不是有效的图片。"), code="not_image") from None
     if kind not in ACCEPTED_FORMATS:
-        raise ValidationError("只接受 JPEG、PNG 或 WebP 格式的照片。", code="format")
+        raise ValidationError(_("只接受 JPEG、PNG 或 WebP 格式的照片。"), code="format")
     if width * height > MAX_PIXELS or max(width, height) > MAX_SIDE or min(width, height) < 1:
-        raise ValidationError(f"图片尺寸异常（{width}×{height}），无法处理。", code="dimensions")
+        raise ValidationError(
+            _("图片尺寸异常（%(width)s×%(height)s），无法处理。")
+            % {"width": width, "height": height},
+            code="dimensions",
+        )
     upload.seek(0)
     try:
         with Image.open(upload) as image:
@@ -77,7 +82,7 @@ def process_upload(upload) -> ProcessedPhoto:
             image.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.LANCZOS)
             thumb = _encode(image, quality=80)
     except (OSError, ValueError, SyntaxError):
-        raise ValidationError("图片文件已损坏或不完整。", code="corrupt") from None
+        raise ValidationError(_("图片文件已损坏或不完整。"), code="corrupt") from None
     return ProcessedPhoto(image=full, thumbnail=thumb, width=width, height=height)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from civility.core import permissions
 from civility.core.roles import Role
@@ -84,42 +85,42 @@ def liaison_inbox(user) -> dict | None:
     cards = [
         {
             "key": "to_acknowledge",
-            "label": "待签收",
+            "label": _("待签收"),
             "count": counts["to_acknowledge"],
             "state": "reported",
             "url": _problems_url(status=Status.ASSIGNED, acknowledged="no", **unit_param),
         },
         {
             "key": "to_rectify",
-            "label": "待整改",
+            "label": _("待整改"),
             "count": counts["to_rectify"],
             "state": "assigned",
             "url": _problems_url(status=Status.ASSIGNED, **unit_param),
         },
         {
             "key": "due_soon",
-            "label": "即将到期",
+            "label": _("即将到期"),
             "count": counts["due_soon"],
             "state": "due_soon",
             "url": _problems_url(due_state=DueState.DUE_SOON, **unit_param),
         },
         {
             "key": "overdue",
-            "label": "逾期",
+            "label": _("逾期"),
             "count": counts["overdue"],
             "state": "overdue",
             "url": _problems_url(due_state=DueState.OVERDUE, **unit_param),
         },
         {
             "key": "returned",
-            "label": "被退回",
+            "label": _("被退回"),
             "count": counts["returned"],
             "state": "returned",
             "url": _problems_url(status=Status.ASSIGNED, returned="yes", **unit_param),
         },
         {
             "key": "disputed",
-            "label": "待协调",
+            "label": _("待协调"),
             "count": counts["disputed"],
             "state": "disputed",
             "url": _problems_url(status=Status.DISPUTED, **unit_param),

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from civility.supervision.models import Inspection, InspectionTeam
 
@@ -27,7 +28,7 @@ class InspectionError(Exception):
 
 class AlreadySubmitted(InspectionError):
     def __init__(self):
-        super().__init__("该督查已提交，不能再修改。")
+        super().__init__(_("该督查已提交，不能再修改。"))
 
 
 def _require_draft(inspection: Inspection) -> None:
@@ -53,7 +54,7 @@ def create_inspection(
         if existing is not None:
             return existing, False
     if street is not None and street.headquarters_id != team.headquarters_id:
-        raise ValidationError({"street": "所选街道不属于该督查组的指挥部。"})
+        raise ValidationError({"street": _("所选街道不属于该督查组的指挥部。")})
     fields = {
         "headquarters_id": team.headquarters_id,
         "team": team,
@@ -80,7 +81,7 @@ def create_inspection(
 def add_site(*, inspection: Inspection, site) -> None:
     """Record a visited site on a draft (adding it twice is harmless)."""
     if site.headquarters_id != inspection.headquarters_id or not site.active:
-        raise InspectionError("该点位不属于本指挥部或已停用。")
+        raise InspectionError(_("该点位不属于本指挥部或已停用。"))
     _require_draft(inspection)
     inspection.sites.add(site)
 
@@ -89,7 +90,7 @@ def remove_site(*, inspection: Inspection, site) -> None:
     """Take a site off a draft, unless a problem was already recorded there."""
     _require_draft(inspection)
     if inspection.problems.filter(site=site).exists():
-        raise InspectionError(f"「{site}」已记录问题，不能移除。")
+        raise InspectionError(_("「%(site)s」已记录问题，不能移除。") % {"site": site})
     inspection.sites.remove(site)
 
 
@@ -113,7 +114,7 @@ def submit_inspection(
     now = now or timezone.now()
     with transaction.atomic():
         if not inspection.sites.exists():
-            raise ValidationError("请至少添加一个督查点位。")
+            raise ValidationError(_("请至少添加一个督查点位。"))
         updates = {"status": Inspection.Status.SUBMITTED, "submitted_at": now}
         if summary is not None:
             updates["summary"] = summary.strip()

@@ -4,7 +4,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from civility.supervision.models import Problem
 
@@ -22,18 +22,20 @@ class SelectColumn(tables.Column):
 
     @property
     def header(self):
-        return mark_safe(
-            f'<input type="checkbox" data-check-all="{BULK_FORM_ID}" aria-label="全选待交办">'
+        return format_html(
+            '<input type="checkbox" data-check-all="{}" aria-label="{}">',
+            BULK_FORM_ID,
+            _("全选待交办"),
         )
 
     def render(self, record):
         if record.status != Problem.Status.REPORTED:
             return ""
         return format_html(
-            '<input type="checkbox" name="problems" value="{}" form="{}" aria-label="选择 {}">',
+            '<input type="checkbox" name="problems" value="{}" form="{}" aria-label="{}">',
             record.pk,
             BULK_FORM_ID,
-            record.number,
+            _("选择 %(number)s") % {"number": record.number},
         )
 
 
@@ -53,29 +55,29 @@ class ProblemTable(tables.Table):
         exclude_from_export=True,
         attrs={"th": {"class": "col-select"}, "td": {"class": "col-select"}},
     )
-    number = tables.Column(verbose_name="编号", attrs=_td("number"))
-    site = tables.Column(verbose_name="点位", order_by=("site__name",), attrs=_td("site"))
+    number = tables.Column(verbose_name=_("编号"), attrs=_td("number"))
+    site = tables.Column(verbose_name=_("点位"), order_by=("site__name",), attrs=_td("site"))
     category = tables.Column(
-        verbose_name="类别", order_by=("category__order", "category_id"), attrs=_td("category")
+        verbose_name=_("类别"), order_by=("category__order", "category_id"), attrs=_td("category")
     )
     primary_unit = tables.Column(
-        verbose_name="主责单位",
+        verbose_name=_("主责单位"),
         order_by=("primary_unit__kind", "primary_unit__order"),
         default="—",
         attrs=_td("unit"),
     )
-    status = tables.Column(verbose_name="状态", attrs=_td("status"))
-    deadline = tables.Column(verbose_name="期限", default="—", attrs=_td("deadline", "期限"))
-    reported_at = tables.Column(verbose_name="上报时间", attrs=_td("reported", "上报"))
+    status = tables.Column(verbose_name=_("状态"), attrs=_td("status"))
+    deadline = tables.Column(verbose_name=_("期限"), default="—", attrs=_td("deadline", _("期限")))
+    reported_at = tables.Column(verbose_name=_("上报时间"), attrs=_td("reported", _("上报")))
     # Exports only.
-    due_state = tables.Column(verbose_name="期限状态", accessor="pk", visible=False)
-    street = tables.Column(verbose_name="街道", accessor="site__street", visible=False)
-    description = tables.Column(verbose_name="问题描述", visible=False)
-    source = tables.Column(verbose_name="来源", visible=False)
-    deduction = tables.Column(verbose_name="扣分", accessor="pk", visible=False)
-    escalation_level = tables.Column(verbose_name="督办次数", visible=False)
-    rework_count = tables.Column(verbose_name="退回次数", visible=False)
-    closed_at = tables.Column(verbose_name="销号时间", visible=False, default="")
+    due_state = tables.Column(verbose_name=_("期限状态"), accessor="pk", visible=False)
+    street = tables.Column(verbose_name=_("街道"), accessor="site__street", visible=False)
+    description = tables.Column(verbose_name=_("问题描述"), visible=False)
+    source = tables.Column(verbose_name=_("来源"), visible=False)
+    deduction = tables.Column(verbose_name=_("扣分"), accessor="pk", visible=False)
+    escalation_level = tables.Column(verbose_name=_("督办次数"), visible=False)
+    rework_count = tables.Column(verbose_name=_("退回次数"), visible=False)
+    closed_at = tables.Column(verbose_name=_("销号时间"), visible=False, default="")
 
     class Meta:
         model = Problem
@@ -98,7 +100,7 @@ class ProblemTable(tables.Table):
             "rework_count",
             "closed_at",
         )
-        empty_text = "没有符合条件的问题。"
+        empty_text = _("没有符合条件的问题。")
         attrs = {"class": "table problems", "id": "problems-table"}
         row_attrs = {"data-number": lambda record: record.number}
 
@@ -125,11 +127,11 @@ class ProblemTable(tables.Table):
 
     def render_status(self, record):
         return format_html(
-            '<span class="badge status-{}">{}</span>', record.status, record.get_status_display()
+            '<span class="badge status-{}">{}</span>', record.status, _(record.get_status_display())
         )
 
     def value_status(self, record):
-        return record.get_status_display()
+        return _(record.get_status_display())
 
     def render_deadline(self, record):
         state = record.due_state(self.now)
@@ -137,7 +139,9 @@ class ProblemTable(tables.Table):
             return "—"
         badge = ""
         if state != Problem.DueState.NONE:
-            badge = format_html(' <span class="badge due-{}">{}</span>', state.value, state.label)
+            badge = format_html(
+                ' <span class="badge due-{}">{}</span>', state.value, _(state.label)
+            )
         return format_html("{}{}", _local(record.deadline, "%m-%d %H:%M"), badge)
 
     def value_deadline(self, record):
@@ -151,13 +155,13 @@ class ProblemTable(tables.Table):
 
     def value_due_state(self, record):
         state = record.due_state(self.now)
-        return "" if state == Problem.DueState.NONE else state.label
+        return "" if state == Problem.DueState.NONE else _(state.label)
 
     def value_street(self, record):
         return record.site.street.name
 
     def value_source(self, record):
-        return record.get_source_display()
+        return _(record.get_source_display())
 
     def value_deduction(self, record):
         return str(record.effective_deduction)

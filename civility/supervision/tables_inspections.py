@@ -6,27 +6,31 @@ from django import forms
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
+from civility.core.choice_labels import translated
 from civility.org.models import Unit
 from civility.supervision.models import Inspection, InspectionTeam
 
 
 class InspectionTable(tables.Table):
-    date = tables.DateColumn(verbose_name="督查日期", format="Y-m-d")
-    team = tables.Column(verbose_name="督查组", order_by=("team__kind", "team__name"))
-    kind = tables.Column(verbose_name="督查方式")
-    street = tables.Column(verbose_name="街道", default="—", order_by=("street__order",))
-    site_count = tables.Column(verbose_name="点位数", attrs={"td": {"class": "num"}})
-    problem_count = tables.Column(verbose_name="问题数", attrs={"td": {"class": "num"}})
-    status = tables.Column(verbose_name="状态")
+    date = tables.DateColumn(verbose_name=_("督查日期"), format="Y-m-d")
+    team = tables.Column(verbose_name=_("督查组"), order_by=("team__kind", "team__name"))
+    kind = tables.Column(verbose_name=_("督查方式"))
+    street = tables.Column(verbose_name=_("街道"), default="—", order_by=("street__order",))
+    site_count = tables.Column(verbose_name=_("点位数"), attrs={"td": {"class": "num"}})
+    problem_count = tables.Column(verbose_name=_("问题数"), attrs={"td": {"class": "num"}})
+    status = tables.Column(verbose_name=_("状态"))
     link = tables.Column(
-        verbose_name="操作", accessor="pk", orderable=False, exclude_from_export=True
+        verbose_name=_("操作"), accessor="pk", orderable=False, exclude_from_export=True
     )
     # Shown in exports only.
-    created_by = tables.Column(verbose_name="填报人", visible=False)
-    inspectors = tables.Column(verbose_name="督查人员", accessor="pk", visible=False)
-    summary = tables.Column(verbose_name="督查小结", visible=False)
-    submitted_at = tables.DateTimeColumn(verbose_name="提交时间", format="Y-m-d H:i", visible=False)
+    created_by = tables.Column(verbose_name=_("填报人"), visible=False)
+    inspectors = tables.Column(verbose_name=_("督查人员"), accessor="pk", visible=False)
+    summary = tables.Column(verbose_name=_("督查小结"), visible=False)
+    submitted_at = tables.DateTimeColumn(
+        verbose_name=_("提交时间"), format="Y-m-d H:i", visible=False
+    )
 
     class Meta:
         model = Inspection
@@ -46,7 +50,7 @@ class InspectionTable(tables.Table):
             "submitted_at",
         )
         order_by = ("-date",)
-        empty_text = "没有符合条件的督查记录。"
+        empty_text = _("没有符合条件的督查记录。")
         attrs = {"class": "table", "id": "inspections-table"}
         row_attrs = {"data-pk": lambda record: record.pk}
 
@@ -58,18 +62,21 @@ class InspectionTable(tables.Table):
         return format_html(
             '<span class="badge inspection-{}">{}</span>',
             record.status,
-            record.get_status_display(),
+            _(record.get_status_display()),
         )
 
     def value_status(self, record):
-        return record.get_status_display()
+        return _(record.get_status_display())
+
+    def render_kind(self, record):
+        return _(record.get_kind_display())
 
     def value_kind(self, record):
-        return record.get_kind_display()
+        return _(record.get_kind_display())
 
     def render_link(self, record):
         url = reverse("inspection_detail", args=[record.pk])
-        label = "继续填写" if record.is_draft else "查看"
+        label = _("继续填写") if record.is_draft else _("查看")
         return format_html('<a href="{}">{}</a>', url, label)
 
     def render_inspectors(self, record):
@@ -81,28 +88,28 @@ class InspectionTable(tables.Table):
 
 class InspectionFilter(django_filters.FilterSet):
     mine = django_filters.BooleanFilter(
-        label="只看我的", method="filter_mine", widget=forms.CheckboxInput
+        label=_("只看我的"), method="filter_mine", widget=forms.CheckboxInput
     )
     team = django_filters.ModelChoiceFilter(
-        label="督查组", queryset=InspectionTeam.objects.none(), empty_label="全部督查组"
+        label=_("督查组"), queryset=InspectionTeam.objects.none(), empty_label=_("全部督查组")
     )
     kind = django_filters.ChoiceFilter(
-        label="督查方式", choices=Inspection.Kind.choices, empty_label="全部方式"
+        label=_("督查方式"), choices=translated(Inspection.Kind.choices), empty_label=_("全部方式")
     )
     street = django_filters.ModelChoiceFilter(
-        label="街道", queryset=Unit.objects.none(), empty_label="全部街道"
+        label=_("街道"), queryset=Unit.objects.none(), empty_label=_("全部街道")
     )
     status = django_filters.ChoiceFilter(
-        label="状态", choices=Inspection.Status.choices, empty_label="全部状态"
+        label=_("状态"), choices=translated(Inspection.Status.choices), empty_label=_("全部状态")
     )
     date_from = django_filters.DateFilter(
-        label="起始日期",
+        label=_("起始日期"),
         field_name="date",
         lookup_expr="gte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = django_filters.DateFilter(
-        label="截止日期",
+        label=_("截止日期"),
         field_name="date",
         lookup_expr="lte",
         widget=forms.DateInput(attrs={"type": "date"}),

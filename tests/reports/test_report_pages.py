@@ -14,7 +14,7 @@ from civility.reports import compile as reports
 from civility.reports.document import rank_change
 from civility.reports.models import Report, ReportRead
 from civility.supervision import workflow
-from civility.supervision.models import Photo, Problem
+from civility.supervision.models import Notification, Photo, Problem
 from tests.conftest import make_user
 from tests.reports.conftest import assign, at, fix, inspect, problem
 from tests.supervision.factories import photo
@@ -479,6 +479,21 @@ def test_opening_a_draft_records_nothing(client, march):
     compile_march(march)
     login(client, march["leader"]).get(MARCH)
     assert not ReportRead.objects.exists()
+
+
+def test_opening_a_published_report_reads_its_notice(
+    client, march, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_march(march)
+    reader = march["A"]
+    notices = Notification.objects.filter(user=reader, kind=Notification.Kind.REPORT)
+    assert notices.filter(read_at__isnull=True).count() == 1
+    before = login(client, reader).get("/").content.decode()
+    assert 'id="bell-count">1<' in before
+    client.get(MARCH)
+    assert notices.filter(read_at__isnull=True).count() == 0
+    assert 'id="bell-count"' not in client.get("/").content.decode()
 
 
 def unread_ids(tree) -> set[int]:

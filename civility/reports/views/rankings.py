@@ -25,10 +25,12 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_htmx.http import HttpResponseClientRedirect
 
 from civility.core import permissions
 from civility.core.htmx import wants_partial
+from civility.core.params import parse_id
 from civility.org.models import Headquarters, Unit
 from civility.reports import scoring
 from civility.reports.dashboard import problems_url
@@ -78,9 +80,9 @@ def pick_headquarters(request) -> tuple[Headquarters | None, list[Headquarters]]
     hq_list = list(Headquarters.objects.order_by("id"))
     if not hq_list:
         return None, []
-    raw = request.GET.get("hq", "")
-    if raw.isdigit():
-        hq = next((h for h in hq_list if h.pk == int(raw)), None)
+    chosen = parse_id(request.GET.get("hq"))
+    if chosen is not None:
+        hq = next((h for h in hq_list if h.pk == chosen), None)
         if hq is None:
             raise Http404("没有这个指挥部")
         return hq, hq_list
@@ -94,7 +96,7 @@ def pick_headquarters(request) -> tuple[Headquarters | None, list[Headquarters]]
 
 def _hq_query(request, hq) -> dict:
     """Keep ``hq`` in every link when the page was opened for a chosen headquarters."""
-    return {"hq": hq.pk} if request.GET.get("hq", "").isdigit() else {}
+    return {"hq": hq.pk} if parse_id(request.GET.get("hq")) is not None else {}
 
 
 def _require(allowed: bool) -> None:
@@ -359,9 +361,9 @@ class VetoForm(forms.ModelForm):
         fields = ["unit", "year", "reason"]
         widgets = {"reason": forms.Textarea(attrs={"rows": 4})}
         error_messages = {
-            "unit": {"required": "请选择单位。"},
-            "year": {"required": "请填写年度。"},
-            "reason": {"required": "请填写否决理由。"},
+            "unit": {"required": gettext_lazy("请选择单位。")},
+            "year": {"required": gettext_lazy("请填写年度。")},
+            "reason": {"required": gettext_lazy("请填写否决理由。")},
         }
 
     def __init__(self, *args, headquarters, today: date, **kwargs):
@@ -371,28 +373,31 @@ class VetoForm(forms.ModelForm):
         self.fields["unit"].queryset = Unit.objects.filter(
             headquarters=headquarters, is_committee_member=True, active=True
         ).order_by("kind", "order", "id")
-        self.fields["unit"].empty_label = "请选择文明委成员单位"
-        self.fields["unit"].help_text = "只能对文明委成员单位实行一票否决。"
+        self.fields["unit"].empty_label = _("请选择文明委成员单位")
+        self.fields["unit"].help_text = _("只能对文明委成员单位实行一票否决。")
         self.fields["year"].initial = today.year
         self.fields["year"].widget.attrs.update({"min": 2000, "max": today.year + 1})
 
     def clean_reason(self):
         reason = (self.cleaned_data.get("reason") or "").strip()
         if not reason:
-            raise forms.ValidationError("请填写否决理由。")
+            raise forms.ValidationError(_("请填写否决理由。"))
         return reason
 
     def clean_year(self):
         year = self.cleaned_data["year"]
         if not 2000 <= year <= self.today.year + 1:
-            raise forms.ValidationError("年度不正确。")
+            raise forms.ValidationError(_("年度不正确。"))
         return year
 
     def clean(self):
         cleaned = super().clean()
         unit, year = cleaned.get("unit"), cleaned.get("year")
         if unit and year and Veto.objects.filter(unit=unit, year=year).exists():
-            raise forms.ValidationError(f"{unit.name}{year}年已有一票否决记录，不能重复记录。")
+            raise forms.ValidationError(
+                _("%(unit)s%(year)s年已有一票否决记录，不能重复记录。")
+                % {"unit": unit.name, "year": year}
+            )
         return cleaned
 
     def validate_constraints(self, exclude=None):
@@ -413,8 +418,9 @@ def veto_list(request):
         .select_related("unit", "decided_by")
         .order_by("-year", "unit__kind", "unit__order", "unit__id")
     )
-    raw_year = request.GET.get("year", "")
-    year = int(raw_year) if raw_year.isdigit() else None
+    year = parse_id(request.GET.get("year"))
+    if year is not None and not 1 <= year <= 9999:
+        year = None
     if year:
         vetoes = vetoes.filter(year=year)
     keep = _hq_query(request, hq)
@@ -450,9 +456,17 @@ def veto_new(request):
                 veto.save()
         except IntegrityError:
             # Someone recorded the same unit and year a moment ago.
-            form.add_error(None, f"{veto.unit.name}{veto.year}年已有一票否决记录，不能重复记录。")
+            form.add_error(
+                None,
+                _("%(unit)s%(year)s年已有一票否决记录，不能重复记录。")
+                % {"unit": veto.unit.name, "year": veto.year},
+            )
         else:
-            messages.success(request, f"已记录{veto.unit.name}{veto.year}年一票否决。")
+            messages.success(
+                request,
+                _("已记录%(unit)s%(year)s年一票否决。")
+                % {"unit": veto.unit.name, "year": veto.year},
+            )
             if getattr(request, "htmx", None):
                 return HttpResponseClientRedirect(list_url)
             return redirect(list_url)

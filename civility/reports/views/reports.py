@@ -21,11 +21,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from civility.core import permissions
 from civility.core.htmx import toast, wants_partial
+from civility.core.params import parse_id
 from civility.core.roles import Role
 from civility.core.tables import HtmxTableView
 from civility.org.models import Headquarters
@@ -110,13 +113,13 @@ def select_report(request, kind: str, period: str) -> Report:
         .filter(kind=kind, period=period)
         .select_related("headquarters", "corrects")
     )
-    pk = request.GET.get("id", "")
-    if pk:
-        if not pk.isdigit():
+    if request.GET.get("id"):
+        pk = parse_id(request.GET["id"])
+        if pk is None:
             raise Http404("通报不存在")
         return get_object_or_404(candidates, pk=pk)
-    if request.GET.get("hq", "").isdigit():
-        candidates = candidates.filter(headquarters_id=request.GET["hq"])
+    if (hq_pk := parse_id(request.GET.get("hq"))) is not None:
+        candidates = candidates.filter(headquarters_id=hq_pk)
     own_hq = request.user.unit.headquarters_id if request.user.unit_id else None
     order = Case(
         When(status=Report.Status.PUBLISHED, then=Value(0)),
@@ -140,10 +143,10 @@ def select_report(request, kind: str, period: str) -> Report:
 def _report_from_post(request, kind: str, period: str) -> Report:
     _require_compiler(request.user)
     _parse_or_404(kind, period)
-    pk = request.POST.get("id", "")
+    pk = parse_id(request.POST.get("id"))
     scope = permissions.reports_visible_to(request.user).filter(kind=kind, period=period)
     scope = scope.select_related("headquarters", "corrects")
-    return get_object_or_404(scope, pk=pk if pk.isdigit() else 0)
+    return get_object_or_404(scope, pk=pk or 0)
 
 
 # --- index and lists ---------------------------------------------------------------------------
@@ -156,9 +159,11 @@ def _compile(request, headquarters: Headquarters, kind: str, period: str):
         messages.error(request, error.message)
         return _go(request, reverse("report_index"))
     if report.is_draft:
-        messages.success(request, f"已生成草稿：{report.title}。已编辑的文字保持不变。")
+        messages.success(
+            request, _("已生成草稿：%(title)s。已编辑的文字保持不变。") % {"title": report.title}
+        )
     else:
-        messages.info(request, "本期通报已发布，数字已冻结；如需修改，请点击「更正」。")
+        messages.info(request, _("本期通报已发布，数字已冻结；如需修改，请点击「更正」。"))
     return _go(request, version_url(report))
 
 
@@ -215,7 +220,10 @@ def report_index(request):
         "hq": _default_headquarters(user, hq_list) if can_compile else None,
         "quick": [
             (kind, reports.previous_period(kind, today), label)
-            for kind, label in ((Report.Kind.WEEKLY, "上周巡报"), (Report.Kind.MONTHLY, "上月通报"))
+            for kind, label in (
+                (Report.Kind.WEEKLY, _("上周巡报")),
+                (Report.Kind.MONTHLY, _("上月通报")),
+            )
         ]
         if can_compile
         else [],
@@ -228,11 +236,15 @@ def report_index(request):
 def report_compile(request, kind: str, period: str):
     """生成草稿 for one period (again: numbers refreshed, edited texts kept)."""
     _require_compiler(request.user)
-    _parse_or_404(kind, period)
+    first, _last = _parse_or_404(kind, period)
+    if first > timezone.localdate():
+        # The same rule as the 生成草稿 form: a period that has not begun has nothing to report.
+        messages.error(request, _("该期间尚未开始，不能生成通报。"))
+        return _go(request, reverse("report_index"))
     hq_list = list(Headquarters.objects.order_by("id"))
-    hq_pk = request.POST.get("hq", "")
-    if hq_pk.isdigit():
-        hq = next((h for h in hq_list if h.pk == int(hq_pk)), None)
+    hq_pk = parse_id(request.POST.get("hq"))
+    if hq_pk is not None:
+        hq = next((h for h in hq_list if h.pk == hq_pk), None)
         if hq is None:
             raise Http404("指挥部不存在")
     else:
@@ -247,19 +259,25 @@ def _cell(name: str, extra: str = "") -> dict:
 
 class ReportTable(tables.Table):
     period = tables.Column(
-        verbose_name="期间", order_by=("period_start", "id"), attrs=_cell("period")
+        verbose_name=gettext_lazy("期间"), order_by=("period_start", "id"), attrs=_cell("period")
     )
-    title = tables.Column(verbose_name="标题", attrs=_cell("title", "wrap"))
-    number = tables.Column(verbose_name="发文字号", default="—", attrs=_cell("number"))
-    status = tables.Column(verbose_name="状态", attrs=_cell("status"))
-    published_at = tables.Column(verbose_name="发布日期", default="—", attrs=_cell("published"))
-    read = tables.Column(verbose_name="阅读", accessor="pk", orderable=False, attrs=_cell("read"))
+    title = tables.Column(verbose_name=gettext_lazy("标题"), attrs=_cell("title", "wrap"))
+    number = tables.Column(
+        verbose_name=gettext_lazy("发文字号"), default="—", attrs=_cell("number")
+    )
+    status = tables.Column(verbose_name=gettext_lazy("状态"), attrs=_cell("status"))
+    published_at = tables.Column(
+        verbose_name=gettext_lazy("发布日期"), default="—", attrs=_cell("published")
+    )
+    read = tables.Column(
+        verbose_name=gettext_lazy("阅读"), accessor="pk", orderable=False, attrs=_cell("read")
+    )
 
     class Meta:
         model = Report
         fields = ()
         sequence = ("period", "title", "number", "status", "published_at", "read")
-        empty_text = "暂无通报。"
+        empty_text = gettext_lazy("暂无通报。")
         attrs = {"class": "table reports", "id": "report-table"}
         row_attrs = {
             "data-pk": lambda record: record.pk,
@@ -280,11 +298,11 @@ class ReportTable(tables.Table):
 
     def render_status(self, record):
         return format_html(
-            '<span class="badge report-{}">{}</span>', record.status, record.get_status_display()
+            '<span class="badge report-{}">{}</span>', record.status, _(record.get_status_display())
         )
 
     def value_status(self, record):
-        return record.get_status_display()
+        return _(record.get_status_display())
 
     def render_published_at(self, value):
         return f"{timezone.localtime(value):%Y-%m-%d}"
@@ -296,13 +314,13 @@ class ReportTable(tables.Table):
         if record.status == Report.Status.DRAFT:
             return "—"
         if record.is_read:
-            return format_html('<span class="badge report-read">{}</span>', "已阅")
-        return format_html('<span class="badge report-unread">{}</span>', "未阅")
+            return format_html('<span class="badge report-read">{}</span>', _("已阅"))
+        return format_html('<span class="badge report-unread">{}</span>', _("未阅"))
 
     def value_read(self, record):
         if record.status == Report.Status.DRAFT:
             return ""
-        return "已阅" if record.is_read else "未阅"
+        return _("已阅") if record.is_read else _("未阅")
 
 
 class ReportListView(HtmxTableView):
@@ -335,7 +353,7 @@ class ReportListView(HtmxTableView):
         context.update(
             NAV,
             kind=self.kind,
-            kind_label=Report.Kind(self.kind).label,
+            kind_label=_(Report.Kind(self.kind).label),
             list_url=reverse(f"report_{self.kind}_list"),
             can_compile=permissions.can_compile_reports(self.request.user),
         )
@@ -364,7 +382,7 @@ def _readers(report: Report) -> dict:
         .order_by("user__unit__kind", "user__unit__order", "user__name", "user_id")
     )
     roles = {
-        role.value: {"label": role.label, "total": 0, "read": 0, "unread": []}
+        role.value: {"label": _(role.label), "total": 0, "read": 0, "unread": []}
         for role in RECIPIENT_ROLES
     }
     people, readers = set(), set()
@@ -511,7 +529,7 @@ def report_detail(request, period: str, kind: str):
             **NAV,
             "kind": kind,
             "period": period,
-            "kind_label": Report.Kind(kind).label,
+            "kind_label": _(Report.Kind(kind).label),
             "compile_url": reverse("report_compile", args=[kind, period]),
             "future": first > timezone.localdate(),
         }
@@ -528,18 +546,18 @@ def report_edit(request, kind: str, period: str):
     """Save 标题, 主送 and the narrative of a draft (HTMX: the region comes back; errors → 200)."""
     report = _report_from_post(request, kind, period)
     if not report.is_draft:
-        messages.error(request, "该通报已发布，内容已冻结，不能修改。")
+        messages.error(request, _("该通报已发布，内容已冻结，不能修改。"))
         return _go(request, version_url(report))
     form = ReportTextForm(request.POST, report=report)
     if not form.is_valid():
-        return _render_main(request, report, form, message="请检查填写的内容。", level="error")
+        return _render_main(request, report, form, message=_("请检查填写的内容。"), level="error")
     if not _save_texts(report, form):
-        messages.error(request, "该通报已被他人发布，内容已冻结。")
+        messages.error(request, _("该通报已被他人发布，内容已冻结。"))
         return _go(request, version_url(report))
     if not getattr(request, "htmx", None):
-        messages.success(request, "已保存。")
+        messages.success(request, _("已保存。"))
         return redirect(version_url(report))
-    return _render_main(request, report, message="已保存。")
+    return _render_main(request, report, message=_("已保存。"))
 
 
 def _save_texts(report: Report, form: ReportTextForm) -> bool:
@@ -560,15 +578,17 @@ def report_publish(request, kind: str, period: str):
     """发布: save the texts posted with the button (if any), then freeze the draft."""
     report = _report_from_post(request, kind, period)
     if not report.is_draft:
-        messages.error(request, "该通报已发布。")
+        messages.error(request, _("该通报已发布。"))
         return _go(request, version_url(report))
     form = None
     if "title" in request.POST:
         form = ReportTextForm(request.POST, report=report)
         if not form.is_valid():
-            return _render_main(request, report, form, message="请检查填写的内容。", level="error")
+            return _render_main(
+                request, report, form, message=_("请检查填写的内容。"), level="error"
+            )
         if not _save_texts(report, form):
-            messages.error(request, "该通报已被他人发布。")
+            messages.error(request, _("该通报已被他人发布。"))
             return _go(request, version_url(report))
     try:
         report = reports.publish(report, by=request.user)
@@ -582,7 +602,7 @@ def report_publish(request, kind: str, period: str):
     except reports.ReportError as error:
         messages.error(request, error.message)
         return _go(request, version_url(Report.objects.get(pk=report.pk)))
-    messages.success(request, f"已发布：{report.number}")
+    messages.success(request, _("已发布：%(number)s") % {"number": report.number})
     return _go(request, version_url(report))
 
 
@@ -596,7 +616,7 @@ def report_correct(request, kind: str, period: str):
     except reports.ReportError as error:
         messages.error(request, error.message)
         return _go(request, version_url(report))
-    messages.success(request, "已生成更正草稿：修改后发布，即替代原通报。")
+    messages.success(request, _("已生成更正草稿：修改后发布，即替代原通报。"))
     return _go(request, version_url(correction))
 
 

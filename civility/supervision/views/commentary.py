@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -51,17 +53,22 @@ def _headquarters_for(user):
 
 
 class CommentaryTable(tables.Table):
-    date = tables.DateColumn(verbose_name="日期", format="Y-m-d")
-    kind = tables.Column(verbose_name="方式")
-    tone = tables.Column(verbose_name="性质")
-    title = tables.Column(verbose_name="标题", attrs={"td": {"class": "wrap"}})
-    author = tables.Column(verbose_name="点评领导", order_by=("author__name", "author_id"))
-    units = tables.Column(
-        verbose_name="被点评单位", accessor="pk", orderable=False, attrs={"td": {"class": "wrap"}}
+    date = tables.DateColumn(verbose_name=gettext_lazy("日期"), format="Y-m-d")
+    kind = tables.Column(verbose_name=gettext_lazy("方式"))
+    tone = tables.Column(verbose_name=gettext_lazy("性质"))
+    title = tables.Column(verbose_name=gettext_lazy("标题"), attrs={"td": {"class": "wrap"}})
+    author = tables.Column(
+        verbose_name=gettext_lazy("点评领导"), order_by=("author__name", "author_id")
     )
-    progress = tables.Column(verbose_name="签收/回复", accessor="pk", orderable=False)
-    text = tables.Column(verbose_name="点评内容", visible=False)
-    reply_due = tables.Column(verbose_name="回复期限", accessor="pk", visible=False)
+    units = tables.Column(
+        verbose_name=gettext_lazy("被点评单位"),
+        accessor="pk",
+        orderable=False,
+        attrs={"td": {"class": "wrap"}},
+    )
+    progress = tables.Column(verbose_name=gettext_lazy("签收/回复"), accessor="pk", orderable=False)
+    text = tables.Column(verbose_name=gettext_lazy("点评内容"), visible=False)
+    reply_due = tables.Column(verbose_name=gettext_lazy("回复期限"), accessor="pk", visible=False)
 
     class Meta:
         model = Commentary
@@ -77,7 +84,7 @@ class CommentaryTable(tables.Table):
             "text",
             "reply_due",
         )
-        empty_text = "没有符合条件的点评。"
+        empty_text = gettext_lazy("没有符合条件的点评。")
         attrs = {"class": "table", "id": "commentary-table"}
         row_attrs = {"data-pk": lambda record: record.pk}
 
@@ -88,11 +95,17 @@ class CommentaryTable(tables.Table):
 
     def render_tone(self, record):
         return format_html(
-            '<span class="badge tone-{}">{}</span>', record.tone, record.get_tone_display()
+            '<span class="badge tone-{}">{}</span>', record.tone, _(record.get_tone_display())
         )
 
     def value_tone(self, record):
-        return record.get_tone_display()
+        return _(record.get_tone_display())
+
+    def render_kind(self, record):
+        return _(record.get_kind_display())
+
+    def value_kind(self, record):
+        return _(record.get_kind_display())
 
     def render_title(self, record):
         url = reverse("commentary_detail", args=[record.pk])
@@ -117,13 +130,13 @@ class CommentaryTable(tables.Table):
             return []
         total, acked, replied = record.receipt_total, record.receipt_acked, record.receipt_replied
         if self.scoped:
-            parts = ["已签收" if acked else "待签收"]
+            parts = [_("已签收") if acked else _("待签收")]
             if record.needs_reply:
-                parts.append("已回复" if replied else "待回复")
+                parts.append(_("已回复") if replied else _("待回复"))
             return parts
-        parts = [f"已签收 {acked}/{total}"]
+        parts = [_("已签收 %(done)s/%(total)s") % {"done": acked, "total": total}]
         if record.needs_reply:
-            parts.append(f"已回复 {replied}/{total}")
+            parts.append(_("已回复 %(done)s/%(total)s") % {"done": replied, "total": total})
         return parts
 
     def render_progress(self, record):
@@ -132,13 +145,13 @@ class CommentaryTable(tables.Table):
             return "—"
         html = format_html_join(" ", '<span class="progress-part">{}</span>', ((p,) for p in parts))
         if record.reply_overdue:
-            html += format_html(' <span class="badge state-overdue">{}</span>', "回复逾期")
+            html += format_html(' <span class="badge state-overdue">{}</span>', _("回复逾期"))
         return html
 
     def value_progress(self, record):
         parts = self._progress_parts(record)
         if record.reply_overdue:
-            parts.append("回复逾期")
+            parts.append(_("回复逾期"))
         return "，".join(parts)
 
     def value_reply_due(self, record):
@@ -263,9 +276,9 @@ def commentary_new(request):
                 form.add_error(None, error)
             else:
                 if created:
-                    messages.success(request, "点评已发布，已通知被点评单位。")
+                    messages.success(request, _("点评已发布，已通知被点评单位。"))
                 else:
-                    messages.info(request, "该点评已经发布过，没有重复创建。")
+                    messages.info(request, _("该点评已经发布过，没有重复创建。"))
                 url = reverse("commentary_detail", args=[commentary.pk])
                 if getattr(request, "htmx", False):
                     return HttpResponseClientRedirect(url)
@@ -410,7 +423,7 @@ def commentary_acknowledge(request, pk, receipt_pk):
         services.acknowledge_receipt(receipt, request.user)
     except (services.NotAllowed, services.Conflict) as error:
         return _receipt_response(request, receipt, error.message, "error")
-    return _receipt_response(request, receipt, "已签收。", "success")
+    return _receipt_response(request, receipt, _("已签收。"), "success")
 
 
 @require_POST
@@ -427,4 +440,4 @@ def commentary_reply(request, pk, receipt_pk):
         return _receipt_response(request, receipt, "", "error", reply_form=form)
     except (services.NotAllowed, services.Conflict) as error:
         return _receipt_response(request, receipt, error.message, "error")
-    return _receipt_response(request, receipt, "整改措施已回复。", "success")
+    return _receipt_response(request, receipt, _("整改措施已回复。"), "success")

@@ -15,11 +15,14 @@ from django.db.models import Case, Count, Prefetch, Q, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from civility.core import permissions
 from civility.core.htmx import toast, wants_partial
+from civility.core.params import parse_id
 from civility.core.tables import HtmxTableView
 from civility.org.models import Site
 from civility.supervision import services, workflow
@@ -226,10 +229,10 @@ def _back_to_record(request, inspection, message: str, level=messages.INFO) -> H
 @require_GET
 def site_search(request):
     """Active sites of the inspection's headquarters matching part of a name or address."""
-    pk = request.GET.get("inspection", "")
-    if not pk.isdigit():
+    pk = parse_id(request.GET.get("inspection"))
+    if pk is None:
         return HttpResponse(status=400)
-    inspection = _inspection_or_403(request, int(pk))
+    inspection = _inspection_or_403(request, pk)
     if not permissions.is_inspection_author(request.user, inspection):
         raise PermissionDenied
     query = request.GET.get("q", "")
@@ -266,8 +269,8 @@ def inspection_add_site(request, pk):
     inspection, refusal = _editable_or_refusal(request, pk)
     if refusal:
         return refusal
-    site_id = request.POST.get("site", "")
-    if not site_id.isdigit():
+    site_id = parse_id(request.POST.get("site"))
+    if site_id is None:
         raise Http404
     site = get_object_or_404(
         Site.objects.filter(headquarters=inspection.headquarters_id), pk=site_id
@@ -324,7 +327,10 @@ def inspection_add_problem(request, pk):
             return render(request, f"{TEMPLATE}#problem_form", context)
         return render(request, TEMPLATE, _context(request, inspection, problem_form=form))
 
-    message = f"已添加问题 {problem.number}（{problem.category}）。"
+    message = _("已添加问题 %(number)s（%(category)s）。") % {
+        "number": problem.number,
+        "category": problem.category,
+    }
     if not partial:
         messages.success(request, message)
         return redirect(reverse("inspection_detail", args=[inspection.pk]) + "#problems")
@@ -346,10 +352,10 @@ def inspection_summary(request, pk):
     except services.AlreadySubmitted as error:
         return _back_to_record(request, inspection, error.message)
     if not wants_partial(request, "closing-panel"):
-        messages.success(request, "小结已保存。")
+        messages.success(request, _("小结已保存。"))
         return redirect(reverse("inspection_detail", args=[inspection.pk]) + "#closing")
     context = _context(request, inspection, summary_saved=True)
-    return toast(render(request, f"{TEMPLATE}#closing_panel", context), "小结已保存。")
+    return toast(render(request, f"{TEMPLATE}#closing_panel", context), _("小结已保存。"))
 
 
 @login_required
@@ -359,12 +365,12 @@ def inspection_submit(request, pk):
     if not permissions.is_inspection_author(request.user, inspection):
         raise PermissionDenied
     if not inspection.is_draft:
-        return _back_to_record(request, inspection, "该督查已提交，无需重复提交。")
+        return _back_to_record(request, inspection, _("该督查已提交，无需重复提交。"))
     summary = request.POST.get("summary")
     try:
         services.submit_inspection(inspection, request.user, summary=summary)
     except services.AlreadySubmitted:
-        return _back_to_record(request, inspection, "该督查已提交，无需重复提交。")
+        return _back_to_record(request, inspection, _("该督查已提交，无需重复提交。"))
     except ValidationError as error:
         message = " ".join(error.messages)
         if not wants_partial(request, "closing-panel"):
@@ -375,5 +381,11 @@ def inspection_submit(request, pk):
         return toast(render(request, f"{TEMPLATE}#closing_panel", context), message, "error")
     count = inspection.problems.count()
     return _back_to_record(
-        request, inspection, f"督查已提交，共记录 {count} 个问题。", messages.SUCCESS
+        request,
+        inspection,
+        ngettext(
+            "督查已提交，共记录 %(count)s 个问题。", "督查已提交，共记录 %(count)s 个问题。", count
+        )
+        % {"count": count},
+        messages.SUCCESS,
     )

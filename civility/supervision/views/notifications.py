@@ -5,6 +5,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from civility.core.htmx import toast, wants_partial
@@ -38,7 +40,13 @@ def notifications_read_all(request):
         # The list region, and the bell in the top bar swapped out-of-band (count now zero).
         context = {"page": _page(request), "region": REGION, "refresh_bell": True}
         response = render(request, f"{TEMPLATE}#list", context)
-        return toast(response, f"已将 {marked} 条通知标为已读。" if marked else "没有未读通知。")
+        if marked:
+            message = ngettext(
+                "已将 %(n)s 条通知标为已读。", "已将 %(n)s 条通知标为已读。", marked
+            ) % {"n": marked}
+        else:
+            message = _("没有未读通知。")
+        return toast(response, message)
     return redirect("notification_list")
 
 

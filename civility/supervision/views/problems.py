@@ -17,6 +17,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
@@ -35,19 +37,19 @@ FORM_TEMPLATE = "supervision/problems/action_form.html"
 
 # The toast after a successful action.
 DONE = {
-    Action.ASSIGN: "已交办",
-    Action.VOID: "已作废",
-    Action.ACKNOWLEDGE: "已签收",
-    Action.SUBMIT: "已提交整改，等待复查",
-    Action.DISPUTE: "已提出权属异议，等待创建办协调",
-    Action.REASSIGN: "已改派",
-    Action.REJECT_DISPUTE: "已驳回异议",
-    Action.APPROVE: "复查通过，问题已销号",
-    Action.RETURN: "已退回重改",
-    Action.ESCALATE: "已督办",
-    Action.REQUEST_EXTENSION: "已申请延期，等待审批",
-    Action.APPROVE_EXTENSION: "已批准延期",
-    Action.REJECT_EXTENSION: "已驳回延期申请",
+    Action.ASSIGN: gettext_lazy("已交办"),
+    Action.VOID: gettext_lazy("已作废"),
+    Action.ACKNOWLEDGE: gettext_lazy("已签收"),
+    Action.SUBMIT: gettext_lazy("已提交整改，等待复查"),
+    Action.DISPUTE: gettext_lazy("已提出权属异议，等待创建办协调"),
+    Action.REASSIGN: gettext_lazy("已改派"),
+    Action.REJECT_DISPUTE: gettext_lazy("已驳回异议"),
+    Action.APPROVE: gettext_lazy("复查通过，问题已销号"),
+    Action.RETURN: gettext_lazy("已退回重改"),
+    Action.ESCALATE: gettext_lazy("已督办"),
+    Action.REQUEST_EXTENSION: gettext_lazy("已申请延期，等待审批"),
+    Action.APPROVE_EXTENSION: gettext_lazy("已批准延期"),
+    Action.REJECT_EXTENSION: gettext_lazy("已驳回延期申请"),
 }
 # Buttons that matter most in a state are drawn as primary; refusals as "danger".
 PRIMARY = {
@@ -116,7 +118,7 @@ class ProblemListView(HtmxTableView):
             raise PermissionDenied
         form = BulkAssignForm(request.POST, user=request.user)
         if not form.is_valid():
-            message, level = "请选择有效的交办单位。", "error"
+            message, level = _("请选择有效的交办单位。"), "error"
         else:
             message, level = bulk_assign(
                 request.user, form.selected_ids(), unit=form.cleaned_data["unit"]
@@ -134,7 +136,7 @@ problem_list = ProblemListView.as_view()
 def bulk_assign(user, ids: list[int], *, unit=None) -> tuple[str, str]:
     """交办 each problem (to ``unit`` or its site's default unit); (message, toast level)."""
     if not ids:
-        return "请先勾选要交办的问题。", "error"
+        return _("请先勾选要交办的问题。"), "error"
     problems = {
         p.pk: p
         for p in permissions.problems_visible_to(user)
@@ -146,7 +148,7 @@ def bulk_assign(user, ids: list[int], *, unit=None) -> tuple[str, str]:
     for pk in ids:
         problem = problems.get(pk)
         if problem is None:
-            failed.append(f"#{pk}：问题不存在或无权查看")
+            failed.append(_("#%(pk)s：问题不存在或无权查看") % {"pk": pk})
             continue
         try:
             workflow.perform(
@@ -159,10 +161,16 @@ def bulk_assign(user, ids: list[int], *, unit=None) -> tuple[str, str]:
         else:
             done += 1
     if not failed:
-        return f"已交办 {done} 个问题。", "success"
-    reasons = "；".join(failed[:3]) + ("等" if len(failed) > 3 else "")
+        message = ngettext("已交办 %(n)s 个问题。", "已交办 %(n)s 个问题。", done) % {"n": done}
+        return message, "success"
+    reasons = "；".join(failed[:3]) + (_("等") if len(failed) > 3 else "")
     level = "info" if done else "error"
-    return f"已交办 {done} 个问题，{len(failed)} 个未能交办（{reasons}）。", level
+    message = _("已交办 %(done)s 个问题，%(failed)s 个未能交办（%(reasons)s）。") % {
+        "done": done,
+        "failed": len(failed),
+        "reasons": reasons,
+    }
+    return message, level
 
 
 # --- detail -----------------------------------------------------------------------------------
@@ -217,7 +225,7 @@ def _get_problem(request, number: str, *, for_page: bool = True) -> Problem:
 
 def _status_label(value: str) -> str:
     try:
-        return Problem.Status(value).label
+        return _(Problem.Status(value).label)
     except ValueError:
         return ""
 
@@ -252,13 +260,13 @@ def _action_buttons(user, problem: Problem) -> list[dict]:
         buttons.append(
             {
                 "action": action.value,
-                "label": action.label,
+                "label": _(action.label),
                 "url": url,
                 "form_url": f"{url}?v={problem.version}",
                 "direct": action in DIRECT_ACTIONS,
                 "style": style,
                 "confirm": (
-                    f"确定{action.label}？此操作不可撤销。"
+                    _("确定%(action)s？此操作不可撤销。") % {"action": _(action.label)}
                     if action == Action.APPROVE_EXTENSION
                     else ""
                 ),
@@ -276,11 +284,11 @@ def _detail_context(request, problem: Problem) -> dict:
         .first()
     )
     milestones = [
-        ("上报", problem.reported_at),
-        ("交办", problem.assigned_at),
-        ("签收", problem.acknowledged_at),
-        ("提交整改", problem.submitted_at),
-        ("销号", problem.closed_at),
+        (_("上报"), problem.reported_at),
+        (_("交办"), problem.assigned_at),
+        (_("签收"), problem.acknowledged_at),
+        (_("提交整改"), problem.submitted_at),
+        (_("销号"), problem.closed_at),
     ]
     return {
         "problem": problem,
@@ -328,7 +336,9 @@ def _done(request, problem: Problem, action: Action) -> HttpResponse:
     message = DONE[action]
     if _is_partial(request):
         return _main_response(request, problem, message, "success")
-    messages.success(request, f"{problem.number}：{message}。")
+    messages.success(
+        request, _("%(number)s：%(message)s。") % {"number": problem.number, "message": message}
+    )
     return redirect("problem_detail", number=problem.number)
 
 
@@ -371,7 +381,9 @@ def _form_response(request, problem: Problem, action: Action, form) -> HttpRespo
 def _seen_version(request) -> int | None:
     """The version of the problem the person was looking at when they chose the action."""
     raw = request.POST.get("version") if request.method == "POST" else request.GET.get("v")
-    return int(raw) if raw and raw.isdigit() else None
+    # isascii: "²".isdigit() is true but int("²") raises.
+    ok = raw and raw.isascii() and raw.isdigit() and len(raw) < 19
+    return int(raw) if ok else None
 
 
 @login_required
@@ -388,7 +400,8 @@ def problem_act(request, number, action):
     if seen is not None and seen != problem.version:
         return _conflict(request, Conflict(problem))
     if not workflow.is_allowed(user, problem, action):
-        return _denied(request, problem, f"您现在不能对该问题执行「{action.label}」。")
+        message = _("您现在不能对该问题执行「%(action)s」。") % {"action": _(action.label)}
+        return _denied(request, problem, message)
     if request.method == "GET":
         return _form_response(
             request, problem, action, action_form(action, problem=problem, user=user)
