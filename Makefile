@@ -6,6 +6,7 @@
 #   make serve          production-style: collectstatic, migrate, gunicorn with DEBUG=0
 #   make check-deploy   Django's deployment checks with production settings
 #   make lint / format  ruff check / ruff format + ruff check --fix
+#   make messages       refresh the English catalogue (locale/en) after changing UI text
 #   make clean          remove .venv, collected static files and test artifacts (not db, not media)
 #
 # The Python used to create .venv is found by scripts/find-python.sh; choose it with
@@ -33,7 +34,7 @@ RANDOM_KEY = $$($(VPY) -c 'import secrets; print(secrets.token_urlsafe(45))')
 CHECK_DEPLOY = env -u DJANGO_ALLOW_ASYNC_UNSAFE DEBUG=0 SECRET_KEY="$(RANDOM_KEY)" ALLOWED_HOSTS=example.org \
 	$(MANAGE) check --deploy --fail-level WARNING
 
-.PHONY: help venv .venv demo test serve check-deploy lint format clean FORCE
+.PHONY: help venv .venv demo test serve check-deploy lint format messages clean FORCE
 
 help:
 	@sed -n 's/^#   make /  make /p' $(firstword $(MAKEFILE_LIST))
@@ -130,6 +131,12 @@ check-deploy: $(STAMP)
 lint: $(STAMP)
 	$(RUFF) check .
 	$(RUFF) format --check .
+
+# Needs GNU gettext (Debian: gettext). The compiled .mo is committed, so nothing else needs it.
+messages: $(STAMP)
+	$(MANAGE) makemessages -l en --ignore=.venv --ignore=staticfiles --ignore=media -e html,py,txt
+	@echo "Translate the new entries in locale/en/LC_MESSAGES/django.po, then:"
+	@echo "  $(MANAGE) compilemessages -l en --ignore=.venv"
 
 format: $(STAMP)
 	$(RUFF) format .
