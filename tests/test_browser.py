@@ -4,6 +4,7 @@ import io
 
 import openpyxl
 import pytest
+from django.db.models import Q
 
 from civility.core.roles import Role
 from civility.org.models import Assignment, WorkGroup
@@ -67,3 +68,30 @@ def test_browser_sort_and_paginate_assignments(live_huli, live_server, page):
     assert len(dues) == min(25, Assignment.objects.count() - 25)
     dated = [d for d in dues if d != "—"]
     assert dated == sorted(dated)
+
+
+def test_browser_keyword_pasted_into_search_filters_assignments(live_huli, live_server, page):
+    # Pasting, autofill and a Chinese input method change the box without a keyup of their own:
+    # the search follows the input event.
+    make_user("b_leader", Role.LEADER)
+    browser_login(page, live_server, "b_leader")
+    page.goto(f"{live_server.url}/assignments/")
+    page.evaluate("window.__noReload = true")
+    word = "公益广告"
+    matching = Assignment.objects.filter(
+        Q(goal__icontains=word)
+        | Q(task__icontains=word)
+        | Q(requirements__icontains=word)
+        | Q(responsible_person__icontains=word)
+        | Q(unit__name__icontains=word)
+    )
+    expected = sorted(matching.values_list("goal", flat=True))
+    assert 0 < len(expected) < Assignment.objects.count()
+    with page.expect_response(lambda r: "q=%E5%85%AC" in r.url):
+        page.locator("#id_q").fill(word)
+    page.wait_for_function(
+        "count => document.querySelector('#row-count').innerText === count",
+        arg=f"共 {len(expected)} 条",
+    )
+    assert page.evaluate("window.__noReload") is True
+    assert screen_goals(page) == expected

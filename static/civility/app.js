@@ -145,3 +145,15 @@
     }
   });
 })();
+
+// ==== QA pass: on a phone the main navigation scrolls sideways; bring the current section into view ====
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var nav = document.querySelector(".mainnav");
+    var current = nav && nav.querySelector('[aria-current="page"]');
+    if (!current || nav.scrollWidth <= nav.clientWidth) { return; }
+    var left = current.getBoundingClientRect().left - nav.getBoundingClientRect().left + nav.scrollLeft;
+    nav.scrollLeft = Math.max(0, left - (nav.clientWidth - current.offsetWidth) / 2);
+  });
+})();

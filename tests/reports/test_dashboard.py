@@ -317,6 +317,8 @@ def test_browser_rankings_switch_month_without_reload(live_huli, live_server, pa
         .startswith(f"{previous.year}年{previous.month}月考评排名")
     )
     assert page.evaluate("window.__noReload") is True
+    # The region replaces itself: no second #rankings-region nested inside the first.
+    assert page.locator("#rankings-region").count() == 1
     page.go_back()
     page.wait_for_function(
         "t => document.querySelector('#ranking-title').innerText.startsWith(t)",
