@@ -134,7 +134,7 @@ lint: $(STAMP)
 
 # Needs GNU gettext (Debian: gettext). The compiled .mo is committed, so nothing else needs it.
 messages: $(STAMP)
-	$(MANAGE) makemessages -l en --ignore=.venv --ignore=staticfiles --ignore=media -e html,py,txt
+	$(MANAGE) makemessages -l en --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=media -e html,py,txt
 	@echo "Translate the new entries in locale/en/LC_MESSAGES/django.po, then:"
 	@echo "  $(MANAGE) compilemessages -l en --ignore=.venv"
 

@@ -564,3 +564,12 @@ def test_admin_anonymous_is_sent_to_login(client, sample):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_admin_user_list_filters_by_role_in_chinese(client, superuser, leader, inspector):
+    client.force_login(superuser)
+    response = client.get("/admin/core/user/", {"role": "leader"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "指挥部领导" in body
+    assert "t_leader" in body and "t_inspector" not in body

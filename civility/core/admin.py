@@ -31,6 +31,21 @@ class TitledChoicesFilter(admin.ChoicesFieldListFilter):
         self.title = self.custom_title or self.title
 
 
+class RoleFilter(admin.SimpleListFilter):
+    """Roles by their Chinese names (the groups themselves are named by role code)."""
+
+    title = "角色"
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return Role.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Role.values:
+            return queryset.filter(groups__name=self.value())
+        return queryset
+
+
 class UnitKindFilter(TitledChoicesFilter):
     custom_title = "单位类别"
 
@@ -77,7 +92,7 @@ class CivilityUserAdmin(UserAdmin):
         ("单位与角色", {"classes": ("wide",), "fields": ("unit", "groups", "is_staff")}),
     )
     list_display = ("username", "name", "unit", "roles", "is_active", "last_login")
-    list_filter = ("groups", ("unit__kind", UnitKindFilter), "is_active", "is_staff")
+    list_filter = (RoleFilter, ("unit__kind", UnitKindFilter), "is_active", "is_staff")
     search_fields = ("username", "name", "phone", "email")
     autocomplete_fields = ("unit",)
     list_select_related = ("unit",)

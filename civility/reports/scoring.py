@@ -17,7 +17,7 @@ Rules (defaults; the year's ScoringPolicy may change the numbers):
   sample and marked 样本不足, never on a list (not even through commentary);
 - 红榜: top 3 per kind with total ≥ 90, plus units praised in the month's commentary;
   黑榜: total < 85 or last of its kind (when the kind has more units than red places), plus
-  units criticised in the month's commentary;
+  units criticised in the month's commentary; a unit on the 黑榜 is never also on the 红榜;
 - 同奖同罚: a community's (or street's) list entry names its paired departments and linked
   leaders; in the annual assessment a department scores 0.8 × own + 0.2 × paired communities;
 - annual average: the mean monthly total over the months with enough sample (all months when
@@ -363,6 +363,9 @@ def monthly_scores(headquarters, year: int, month: int) -> MonthlyScores:
             row.red_reasons.append("受到点评表扬")
         if row.criticised:
             row.black_reasons.append("受到点评批评")
+        if row.black_reasons:
+            # A unit on the black list is not honoured on the red list in the same month.
+            row.red_reasons.clear()
     return MonthlyScores(year=year, month=month, policy=policy, units=units)
 
 

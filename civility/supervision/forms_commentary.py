@@ -233,7 +233,7 @@ class CommentaryFilter(django_filters.FilterSet):
         label=_("点评方式"), choices=translated(Commentary.Kind.choices), empty_label=_("全部方式")
     )
     tone = django_filters.ChoiceFilter(
-        label=_("性质"), choices=translated(Commentary.Tone.choices), empty_label=_("表扬和批评")
+        label=_("性质"), choices=translated(Commentary.Tone.choices), empty_label=_("全部性质")
     )
     unit = django_filters.ModelChoiceFilter(
         label=_("被点评单位"),

@@ -34,9 +34,9 @@ def test_compile_monthly_holds_the_hand_worked_numbers(march):
         ("B", 1, "97.6", "优秀"),
         ("A", 2, "95.9", "优秀"),
     ]
-    assert [r["unit"] for r in data["red_list"]] == ["B", "A", "A1"]
+    assert [r["unit"] for r in data["red_list"]] == ["B", "A1"]
     assert [r["unit"] for r in data["black_list"]] == ["A", "D1"]
-    assert data["red_list"][2]["partners"] == ["挂钩：王领导", "结对：D1"]
+    assert data["red_list"][1]["partners"] == ["挂钩：王领导", "结对：D1"]
     assert "暴露垃圾" in report.narrative["problems"]
 
 

@@ -28,8 +28,9 @@ Totals: A 0.9·96 + 0.1·95 = 95.9 · B 0.9·97.3 + 10 = 97.6 · A1 96.4 · B1 0
 Ranks (样本不足 after the others): streets B 1, A 2 · communities A1 1, B1 2 ·
        departments D1 1, then D2 2, D3 2 (tied, both 样本不足)
 Bands: 优秀 A B A1 D2 D3 · 良好 B1 · 合格 D1
-红榜: B, A (top 3 ≥ 90; only two streets), A1 (names its partners 结对：D1, 挂钩：王领导)
-黑榜: D1 (< 85); A (criticised in a March commentary); B1 was praised but is 样本不足: no list.
+红榜: B (top 3 ≥ 90; only two streets), A1 (names its partners 结对：D1, 挂钩：王领导);
+      A is in the top 3 too, but criticised in a March commentary: 黑榜 wins, not on the 红榜.
+黑榜: D1 (< 85); A (criticised). B1 was praised but is 样本不足: on no list.
 Annual 2026 through March, D1 vetoed: D1 own 66.7, paired community A1 96.4
         → 0.8·66.7 + 0.2·96.4 = 72.6, grade 不合格 (veto), not eligible. A: 95.9 优秀 eligible.
 """
@@ -92,7 +93,7 @@ def test_scoring_totals_ranks_bands_and_sample(march):
 
 def test_scoring_red_and_black_lists_with_partners(march):
     scores = scoring.monthly_scores(march["hq"], 2026, 3)
-    assert [u.name for u in scores.red_list] == ["B", "A", "A1"]
+    assert [u.name for u in scores.red_list] == ["B", "A1"]
     assert [u.name for u in scores.black_list] == ["A", "D1"]
     assert row(scores, "A1").partners == ["挂钩：王领导", "结对：D1"]
     assert row(scores, "A").black_reasons == ["受到点评批评"]
