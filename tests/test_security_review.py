@@ -408,3 +408,30 @@ def test_liaison_inbox_cards_link_to_the_rows_they_count(
     assert cards["returned"]["count"] == 1
     assert listed(cards["returned"]["url"]) == {returned.number}
     assert acknowledged.number in listed(cards["to_rectify"]["url"])
+
+
+def test_exports_neutralise_spreadsheet_formulas(client, secretariat, inspector, street):
+    import io
+
+    import openpyxl
+
+    from civility.core.exports import spreadsheet_safe
+    from civility.supervision import workflow
+    from tests.supervision.factories import street_site
+
+    assert spreadsheet_safe('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    assert spreadsheet_safe("正常文字") == "正常文字"
+    assert spreadsheet_safe(-3) == -3
+    site = street_site(street)
+    workflow.report_problem(
+        by=inspector,
+        site=site,
+        category=site.headquarters.problem_categories.first(),
+        description="=1+1 占道经营",
+    )
+    client.force_login(secretariat)
+    response = client.get("/problems/", {"_export": "csv"})
+    assert "'=1+1 占道经营" in response.content.decode("utf-8")
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/problems/", {"_export": "xlsx"}).content))
+    values = [c.value for row in book.active.iter_rows() for c in row if c.value]
+    assert not any(isinstance(v, str) and v.startswith("=") for v in values)

@@ -11,6 +11,8 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
+from civility.core.exports import SafeTableExport
+
 TABLE_REGION = "table-region"
 
 
@@ -19,6 +21,7 @@ class HtmxTableView(ExportMixin, SingleTableMixin, FilterView):
 
     paginate_by = 25
     export_formats = ("xlsx", "csv")
+    export_class = SafeTableExport
     export_name = "export"
     # Filters render the table even when the form is invalid (e.g. a bad date): the form shows the
     # error and the rows are unfiltered rather than empty.

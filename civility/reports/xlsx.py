@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from civility.core.exports import spreadsheet_safe
 from civility.reports import document as doc
 from civility.reports.models import Report
 
@@ -29,7 +30,7 @@ def _sheet(workbook, title: str, headers, rows, used: set[str]):
         cell.font = BOLD
         cell.alignment = Alignment(horizontal="center")
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([spreadsheet_safe(value) for value in row])
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, float):
                 cell.number_format = "0.0"  # scores and rates keep their one decimal, as shown
