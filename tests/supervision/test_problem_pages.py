@@ -1160,3 +1160,21 @@ def test_browser_secretariat_bulk_assigns_from_the_list(live_huli, live_server, 
     page.locator("#row-count", has_text="共 0 个问题").wait_for()
     assert page.evaluate("window.__noReload") is True
     assert set(Problem.objects.values_list("status", flat=True)) == {S.ASSIGNED}
+
+
+def test_reassign_form_shows_the_units_dispute_reason(
+    client, secretariat, liaison, inspector, street
+):
+    from tests.supervision.factories import problem_in, street_site
+
+    problem = problem_in(
+        "disputed",
+        secretariat=secretariat,
+        liaison=liaison,
+        inspector=inspector,
+        site=street_site(street),
+    )
+    client.force_login(secretariat)
+    body = client.get(f"/problems/{problem.number}/act/reassign/").content.decode()
+    assert "提出权属异议" in body
+    assert "该路段不属我单位管辖" in body

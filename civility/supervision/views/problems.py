@@ -371,6 +371,11 @@ def _form_response(request, problem: Problem, action: Action, form) -> HttpRespo
             .select_related("requested_by")
             .first()
         )
+    if action in (Action.REASSIGN, Action.REJECT_DISPUTE):
+        # The secretariat decides on the dispute: show what the unit said.
+        context["dispute"] = (
+            problem.events.filter(action=Action.DISPUTE).select_related("actor").last()
+        )
     if _is_partial(request):
         response = render(request, f"{FORM_TEMPLATE}#form", context)
         return reswap(retarget(response, "#modal .modal-body"), "innerHTML")
