@@ -8,21 +8,42 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from civility.core import permissions
 from civility.core.choice_labels import translated
 from civility.org.models import Unit
 from civility.supervision.models import Inspection, InspectionTeam
 
 
+def _td(name: str, label=None, *, num: bool = False) -> dict:
+    """Cell classes for the phone layout (one card per inspection, see app.css)."""
+    css = f"col-{name} num" if num else f"col-{name}"
+    td = {"class": css}
+    if label is not None:
+        td["data-label"] = label
+    return {"th": {"class": css}, "td": td}
+
+
 class InspectionTable(tables.Table):
-    date = tables.DateColumn(verbose_name=_("督查日期"), format="Y-m-d")
-    team = tables.Column(verbose_name=_("督查组"), order_by=("team__kind", "team__name"))
-    kind = tables.Column(verbose_name=_("督查方式"))
-    street = tables.Column(verbose_name=_("街道"), default="—", order_by=("street__order",))
-    site_count = tables.Column(verbose_name=_("点位数"), attrs={"td": {"class": "num"}})
-    problem_count = tables.Column(verbose_name=_("问题数"), attrs={"td": {"class": "num"}})
-    status = tables.Column(verbose_name=_("状态"))
+    date = tables.DateColumn(verbose_name=_("督查日期"), format="Y-m-d", attrs=_td("date"))
+    team = tables.Column(
+        verbose_name=_("督查组"), order_by=("team__kind", "team__name"), attrs=_td("team")
+    )
+    kind = tables.Column(verbose_name=_("督查方式"), attrs=_td("kind"))
+    street = tables.Column(
+        verbose_name=_("街道"), default="—", order_by=("street__order",), attrs=_td("street")
+    )
+    # On a phone the counts stand without their headers: the label says what each number is.
+    site_count = tables.Column(verbose_name=_("点位数"), attrs=_td("sites", _("点位"), num=True))
+    problem_count = tables.Column(
+        verbose_name=_("问题数"), attrs=_td("problems", _("问题"), num=True)
+    )
+    status = tables.Column(verbose_name=_("状态"), attrs=_td("status"))
     link = tables.Column(
-        verbose_name=_("操作"), accessor="pk", orderable=False, exclude_from_export=True
+        verbose_name=_("操作"),
+        accessor="pk",
+        orderable=False,
+        exclude_from_export=True,
+        attrs=_td("link"),
     )
     # Shown in exports only.
     created_by = tables.Column(verbose_name=_("填报人"), visible=False)
@@ -75,9 +96,16 @@ class InspectionTable(tables.Table):
         return _(record.get_kind_display())
 
     def render_link(self, record):
+        """继续填写 only where the editor opens for this person: the author's own draft, or 代为填写
+        for the secretariat on someone else's; everyone else (leaders, fellow inspectors) gets a
+        read-only page and so 查看."""
         url = reverse("inspection_detail", args=[record.pk])
-        label = _("继续填写") if record.is_draft else _("查看")
-        return format_html('<a href="{}">{}</a>', url, label)
+        user = getattr(getattr(self, "request", None), "user", None)
+        if user is not None and permissions.can_edit_inspection(user, record):
+            if record.created_by_id == user.pk:
+                return format_html('<a href="{}" class="draft-link">{}</a>', url, _("继续填写"))
+            return format_html('<a href="{}" class="draft-link">{}</a>', url, _("代为填写"))
+        return format_html('<a href="{}">{}</a>', url, _("查看"))
 
     def render_inspectors(self, record):
         return "、".join(str(user) for user in record.inspectors.all())

@@ -222,6 +222,15 @@ def test_commentary_detail_shows_the_liaison_a_sign_button(client, leader, liais
     assert "回复整改措施" not in body  # the reply comes after 签收
 
 
+def test_commentary_detail_has_a_breadcrumb_to_the_list(client, leader, liaison, street):
+    commentary = issue(leader, [street], title="湖里大道占道经营反弹")
+    client.force_login(liaison)
+    body = client.get(reverse("commentary_detail", args=[commentary.pk])).content.decode()
+    crumb = re.search(r'<p class="crumbs[^"]*">(.*?)</p>', body, re.S)
+    assert crumb is not None
+    assert f'<a href="{reverse("commentary_list")}">督查点评</a> › 湖里大道占道经营反弹' in crumb[1]
+
+
 @pytest.mark.parametrize("persona", ["other_liaison", "representative"])
 def test_commentary_detail_is_404_outside_the_units(client, request, leader, street, persona):
     commentary = issue(leader, [street])

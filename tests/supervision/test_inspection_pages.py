@@ -242,6 +242,34 @@ def test_editor_leader_sees_a_draft_read_only(client, inspector, team, leader):
     assert 'id="problem-form"' not in body
 
 
+def test_editor_tells_the_secretariat_it_fills_in_someone_elses_draft(
+    client, inspector, team, secretariat, site
+):
+    inspection = open_draft(inspector, team)
+    client.force_login(secretariat)
+    body = client.get(detail_url(inspection)).content.decode()
+    assert 'id="problem-form"' in body
+    assert 'id="proxy-notice"' in body
+    assert f"这是 {inspector} 创建的督查草稿" in body
+    # What the page offers works: the secretariat's writes go through.
+    url = reverse("inspection_add_site", args=[inspection.pk])
+    assert client.post(url, {"site": site.pk}).status_code == 302
+    assert list(inspection.sites.all()) == [site]
+    # The author is not told they fill in for someone.
+    client.force_login(inspector)
+    assert 'id="proxy-notice"' not in client.get(detail_url(inspection)).content.decode()
+
+
+def test_editor_has_a_breadcrumb_to_the_list(client, inspector, team):
+    inspection = open_draft(inspector, team)
+    client.force_login(inspector)
+    body = client.get(detail_url(inspection)).content.decode()
+    crumb = re.search(r'<p class="crumbs[^"]*">(.*?)</p>', body, re.S)
+    assert crumb is not None
+    assert f'<a href="{reverse("inspection_list")}">督查记录</a> ›' in crumb[1]
+    assert f"{inspection.date:%Y-%m-%d} 创建办督查组" in crumb[1]
+
+
 def test_editor_unknown_inspection_is_404(client, inspector):
     client.force_login(inspector)
     assert client.get(reverse("inspection_detail", args=[999999])).status_code == 404
@@ -706,6 +734,37 @@ def test_inspection_list_hides_other_inspectors_drafts(client, inspector, team, 
     assert detail_url(draft) in client.get(reverse("inspection_list")).content.decode()
 
 
+def link_label(body: str, inspection) -> str:
+    row = re.search(rf'<tr[^>]*data-pk="{inspection.pk}".*?</tr>', body, re.S)
+    assert row is not None
+    links = re.findall(r"<a [^>]*>([^<]*)</a>", row[0])
+    return links[-1]  # the 操作 column comes last
+
+
+def test_inspection_list_offers_to_fill_in_a_draft_only_to_who_may(
+    client, inspector, team, secretariat, leader
+):
+    draft = open_draft(inspector, team)
+    fellow = make_user("t_inspector2", Role.INSPECTOR)
+    draft.inspectors.add(fellow)
+    expected = {inspector: "继续填写", secretariat: "代为填写", leader: "查看", fellow: "查看"}
+    for user, label in expected.items():
+        client.force_login(user)
+        body = client.get(reverse("inspection_list")).content.decode()
+        assert link_label(body, draft) == label, user
+        # 查看 leads to the record, read-only; the others to the editor.
+        page = client.get(detail_url(draft)).content.decode()
+        assert ('id="problem-form"' in page) == (label != "查看"), user
+
+
+def test_inspection_list_labels_the_counts_for_a_phone(client, inspector, team, site, category):
+    make_inspections(1, inspector, team, site, category)
+    client.force_login(inspector)
+    body = client.get(reverse("inspection_list")).content.decode()
+    assert re.search(r'<td class="col-sites num" data-label="点位">\s*1\s*</td>', body)
+    assert re.search(r'<td class="col-problems num" data-label="问题">\s*1\s*</td>', body)
+
+
 def test_inspection_list_filters_mine_team_and_status(client, inspector, team, site, category):
     make_inspections(1, inspector, team, site, category)
     other = make_user("t_inspector2", Role.INSPECTOR)
@@ -833,3 +892,42 @@ def test_browser_inspector_logs_an_inspection_on_a_phone(
     assert len(problems) == 2
     assert all(p.photos.filter(kind=Photo.Kind.BEFORE).count() == 1 for p in problems)
     assert all(NUMBER.match(p.number) for p in problems)
+
+
+@pytest.mark.browser
+def test_browser_inspection_list_is_one_card_per_inspection_on_a_phone(
+    live_huli, live_server, page
+):
+    inspector = make_user("b_inspector", Role.INSPECTOR, name="周志刚")
+    team = InspectionTeam.objects.get(name="创建办督查组")
+    team.members.add(inspector)
+    site = Site.objects.get(name="湖里大道")
+    category = ProblemCategory.objects.get(name="占道经营")
+    make_inspections(3, inspector, team, site, category)
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    browser_login(page, live_server, "b_inspector")
+    page.goto(f"{live_server.url}/inspections/")
+    # Nothing to scroll sideways: neither the page nor the table's scroller.
+    widths = page.evaluate(
+        """() => {
+          const box = document.querySelector('#table-region .scroll-x');
+          return [document.scrollingElement.scrollWidth, window.innerWidth,
+                  box.scrollWidth, box.clientWidth];
+        }"""
+    )
+    assert widths[0] <= widths[1], widths
+    assert widths[2] <= widths[3], widths
+    rows = page.locator("#inspections-table tbody tr")
+    assert rows.count() == 3
+    first = rows.first
+    assert first.evaluate("tr => getComputedStyle(tr).display") == "grid"
+    # Each card fits the screen, and the counts say what they count.
+    box = first.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    labels = first.evaluate(
+        """tr => ['.col-sites', '.col-problems'].map(
+             c => getComputedStyle(tr.querySelector(c), '::before').content)"""
+    )
+    assert "点位" in labels[0] and "问题" in labels[1], labels
+    assert first.locator(".col-sites").inner_text().strip() == "1"
