@@ -614,6 +614,7 @@ class Notification(models.Model):
         EXTENSION = "extension", "延期申请"
         DECISION = "decision", "审批结果"
         REPORT = "report", "通报发布"
+        TO_ASSIGN = "to_assign", "待交办"
 
     # Kinds the periodic command sends at most once per problem and person.
     ONCE_KINDS = (Kind.DUE_TOMORROW, Kind.OVERDUE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.urls import reverse
+from django.utils.translation import ngettext
 
 from civility.core.roles import Role
 
@@ -119,4 +120,25 @@ def commentary_issued(commentary) -> None:
         f"{commentary.get_kind_display()}（{commentary.get_tone_display()}）：{commentary.title}",
         commentary=commentary,
         url=reverse("commentary_detail", args=[commentary.pk]),
+    )
+
+
+def inspection_submitted(inspection, *, by) -> None:
+    """Tell the secretariat (but not the one who submitted) how many of the inspection's problems
+    wait for 交办; nothing when every problem was handed over on the spot, or none was found."""
+    from civility.supervision.models import Notification, Problem
+
+    count = inspection.problems.filter(status=Problem.Status.REPORTED).count()
+    if not count:
+        return
+    text = ngettext(
+        "%(date)s %(team)s督查已提交，%(count)s 个问题待交办。",
+        "%(date)s %(team)s督查已提交，%(count)s 个问题待交办。",
+        count,
+    ) % {"date": f"{inspection.date:%Y-%m-%d}", "team": inspection.team, "count": count}
+    notify(
+        _secretariat().exclude(pk=by.pk),
+        Notification.Kind.TO_ASSIGN,
+        text,
+        url=reverse("inspection_detail", args=[inspection.pk]),
     )

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civility.supervision import notifications
 from civility.supervision.models import Inspection, InspectionTeam
 
 
@@ -123,5 +124,6 @@ def submit_inspection(
         ).update(**updates)
         if swapped != 1:
             raise AlreadySubmitted
+        transaction.on_commit(lambda: notifications.inspection_submitted(inspection, by=by))
     inspection.refresh_from_db()
     return inspection

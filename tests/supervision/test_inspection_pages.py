@@ -608,6 +608,47 @@ def test_submit_records_time_and_summary(client, inspector, team, site):
     assert "占道经营较多。" in page
 
 
+def test_submit_tells_the_secretariat_how_many_problems_await_assignment(
+    client, inspector, team, site, category, secretariat, leader, django_capture_on_commit_callbacks
+):
+    from civility.supervision import workflow
+    from civility.supervision.models import Notification
+
+    inspection = open_draft(inspector, team)
+    services.add_site(inspection=inspection, site=site)
+    for i in range(3):
+        workflow.report_problem(
+            by=inspector,
+            site=site,
+            category=category,
+            description=f"问题{i}",
+            inspection=inspection,
+        )
+    client.force_login(inspector)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("inspection_submit", args=[inspection.pk]))
+    assert Inspection.objects.get(pk=inspection.pk).status == Inspection.Status.SUBMITTED
+    notes = Notification.objects.filter(kind=Notification.Kind.TO_ASSIGN)
+    assert {n.user for n in notes} == {secretariat}
+    note = notes.get()
+    assert "3 个问题待交办" in note.text and "创建办督查组" in note.text
+    assert note.url == detail_url(inspection)
+
+
+def test_submit_without_problems_notifies_nobody(
+    client, inspector, team, site, secretariat, django_capture_on_commit_callbacks
+):
+    from civility.supervision.models import Notification
+
+    inspection = open_draft(inspector, team)
+    services.add_site(inspection=inspection, site=site)
+    client.force_login(inspector)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("inspection_submit", args=[inspection.pk]))
+    assert Inspection.objects.get(pk=inspection.pk).status == Inspection.Status.SUBMITTED
+    assert not Notification.objects.filter(kind=Notification.Kind.TO_ASSIGN).exists()
+
+
 def test_submit_twice_second_says_already_submitted(client, inspector, team, site):
     inspection = open_draft(inspector, team)
     services.add_site(inspection=inspection, site=site)
