@@ -182,3 +182,11 @@ def test_home_lists_latest_published_reports_with_unread_mark(client, representa
     assert "关于2026年10月文明城区创建督查情况的通报" in body
     assert "未阅" in body
     assert "草稿通报" not in body
+
+
+def test_only_the_secretariat_group_has_model_permissions():
+    from django.contrib.auth.models import Group
+
+    counts = {g.name: g.permissions.count() for g in Group.objects.all()}
+    assert counts["secretariat"] > 0
+    assert [counts[r] for r in ("leader", "inspector", "liaison", "representative")] == [0] * 4

@@ -18,8 +18,6 @@ class Role(models.TextChoices):
 
 # Apps whose models the secretariat maintains in the admin.
 MAINTAINED_APPS = ("org", "supervision", "reports")
-# Models of those apps that every signed-in role may view.
-VIEW_ALL_ROLES = (Role.LEADER, Role.INSPECTOR, Role.LIAISON, Role.REPRESENTATIVE)
 
 
 def sync_role_groups(Group, Permission) -> None:
@@ -36,4 +34,21 @@ def sync_role_groups(Group, Permission) -> None:
         if role == Role.SECRETARIAT:
             group.permissions.set(list(maintained) + list(user_perms))
         else:
-            group.permissions.set(maintained.filter(codename__startswith="view_"))
+            # What other roles may see is decided by civility.core.permissions, per unit; Django
+            # model permissions would open whole tables in the admin, so they get none.
+            group.permissions.clear()
+
+
+def sync_roles_migration(apps, schema_editor) -> None:
+    """RunPython body for the migrations that (re)grant role permissions.
+
+    Permissions are normally created after all migrations ran; they are created here first so a
+    migration can give them to the groups right after the models it adds.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0, apps=apps)
+        app_config.models_module = None
+    sync_role_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))

@@ -1,17 +1,8 @@
 """Give the role groups their permissions on the supervision models."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from civility.core.roles import sync_role_groups
-
-
-def sync_roles(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = None
-    sync_role_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+from civility.core.roles import sync_roles_migration
 
 
 class Migration(migrations.Migration):
@@ -20,4 +11,4 @@ class Migration(migrations.Migration):
         ("org", "0002_roles"),
     ]
 
-    operations = [migrations.RunPython(sync_roles, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(sync_roles_migration, migrations.RunPython.noop)]
