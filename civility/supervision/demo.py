@@ -13,23 +13,35 @@ plan is carried out (the liaison of a unit is only known then).
 
 from __future__ import annotations
 
-import functools
-import io
 import random
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
-from PIL import Image, ImageDraw, ImageFont
 
-from civility.supervision.photos import ProcessedPhoto, process_upload
+from civility.supervision.demo_pictures import POOL_SIZE
+from civility.supervision.demo_texts import (
+    APPROVE_NOTES,
+    COMMENTARY_TOPICS,
+    DESCRIPTIONS,
+    DISPUTE_REASONS,
+    EXTENSION_REASONS,
+    GIVEN_NAME_CHARS,
+    REJECT_DISPUTE_NOTE,
+    REJECT_EXTENSION_NOTE,
+    REPLIES,
+    RETURN_REASONS,
+    SITE_AFFINITY,
+    SOURCE_PREFIX,
+    SUBMIT_NOTES,
+    SURNAMES,
+    VOID_REASONS,
+)
 from civility.supervision.workflow import Action
 
 SECRETARIAT = "@secretariat"
 LEADER = "@leader"
 LIAISON = "@liaison"  # the liaison of the problem's primary unit at that moment
-
-POOL_SIZE = 24  # photos are drawn once per pool slot and reused
 
 # Inspection kinds and team kinds, as stored (models' TextChoices values).
 ROUTINE, UNANNOUNCED, SPECIAL, REVISIT = "routine", "unannounced", "special", "revisit"
@@ -780,184 +792,3 @@ class _Life:
             Step(at=reported + timedelta(seconds=round(offset * scale * 3600)), **kw)
             for offset, kw in self.steps
         )
-
-
-# --- pictures -----------------------------------------------------------------------------------
-# A small pool of street scenes drawn with Pillow (no files shipped): "before" has a coloured mess
-# on the pavement, "after" the same street tidied. Reused, so seeding stays fast.
-
-BLOB_COLOURS = (
-    (150, 95, 40),
-    (200, 60, 50),
-    (230, 140, 30),
-    (120, 120, 60),
-    (90, 70, 110),
-    (60, 130, 160),
-)
-
-
-def _font(size: int):
-    try:
-        return ImageFont.load_default(size=size)
-    except TypeError:  # Pillow without FreeType: the fixed bitmap font
-        return ImageFont.load_default()
-
-
-def render_scene(index: int, *, after: bool, size=(800, 600)) -> bytes:
-    """One street-scene-like JPEG, the same bytes for the same arguments."""
-    rng = random.Random(index * 2 + after)
-    w, h = size
-    image = Image.new("RGB", size, (170, 205, 235))
-    draw = ImageDraw.Draw(image)
-    horizon = int(h * 0.45)
-    x = 0
-    while x < w:  # buildings with windows
-        bw, bh = rng.randint(80, 160), rng.randint(120, horizon - 20)
-        tone = rng.randint(150, 210)
-        draw.rectangle((x, horizon - bh, x + bw, horizon), fill=(tone, tone - 10, tone - 25))
-        for wy in range(horizon - bh + 12, horizon - 16, 24):
-            for wx in range(x + 10, x + bw - 14, 22):
-                draw.rectangle((wx, wy, wx + 10, wy + 12), fill=(95, 120, 150))
-        x += bw + rng.randint(4, 12)
-    draw.rectangle((0, horizon, w, h), fill=(185, 180, 170))  # pavement
-    road_top = horizon + int(h * 0.12)
-    draw.polygon(((0, h), (w, h), (w * 0.62, road_top), (w * 0.38, road_top)), fill=(80, 82, 86))
-    for step in range(6):  # lane markings
-        y0 = road_top + 12 + step * (h - road_top) // 6
-        draw.rectangle(
-            (w // 2 - 3 - step, y0, w // 2 + 3 + step, y0 + 18 + step * 3), fill=(235, 235, 225)
-        )
-    for tx in (60, w - 90):  # street trees
-        draw.rectangle((tx + 12, horizon - 10, tx + 20, horizon + 60), fill=(110, 80, 50))
-        draw.ellipse((tx - 20, horizon - 70, tx + 52, horizon + 5), fill=(70, 140, 70))
-    if after:
-        draw.rectangle((w * 0.12, h * 0.72, w * 0.3, h * 0.8), fill=(90, 160, 90))  # planter
-        draw.line(((w - 120, 90), (w - 95, 120), (w - 50, 55)), fill=(40, 160, 60), width=12)
-    else:
-        colour = BLOB_COLOURS[index % len(BLOB_COLOURS)]
-        cx, cy = rng.randint(120, w - 220), rng.randint(road_top + 20, h - 120)
-        for _ in range(7):
-            r = rng.randint(25, 70)
-            ox, oy = rng.randint(-60, 60), rng.randint(-30, 30)
-            shade = tuple(max(0, min(255, c + rng.randint(-25, 25))) for c in colour)
-            draw.ellipse(
-                (cx + ox - r, cy + oy - r * 0.6, cx + ox + r, cy + oy + r * 0.6), fill=shade
-            )
-        draw.ellipse((cx - 110, cy - 80, cx + 110, cy + 80), outline=(220, 30, 30), width=6)
-    label = f"{'after' if after else 'before'}  #{index + 1:02d}"
-    draw.rectangle((0, 0, w, 44), fill=(30, 30, 30))
-    draw.text((14, 8), f"civility demo  {label}", fill=(255, 255, 255), font=_font(26))
-    buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=80)
-    return buffer.getvalue()
-
-
-@functools.cache
-def photo_pool(*, after: bool, size: int = POOL_SIZE) -> tuple[ProcessedPhoto, ...]:
-    """Pre-rendered photos, through the same validation and re-encoding as an upload."""
-    return tuple(process_upload(io.BytesIO(render_scene(i, after=after))) for i in range(size))
-
-
-# --- texts --------------------------------------------------------------------------------------
-# Keyed by the names in fixtures/; unknown names fall back to generic text.
-
-SURNAMES = "陈林黄张李王吴刘蔡杨许郑谢洪郭邱曾廖赖周叶苏庄吕江何施卢颜柯"
-GIVEN_NAME_CHARS = "志国建明华伟文斌海燕丽娟秀英振东晓春清水金德永福荣俊辉峰霞玲琳雪梅"
-
-# category name: (site type names where it is typical, found only there)
-SITE_AFFINITY = {
-    "黑网吧": (("网吧", "城中村"), True),
-    "网吧接纳未成年人": (("网吧",), True),
-    "农贸市场管理不规范": (("农贸市场",), True),
-    "公厕保洁不到位": (("公共厕所", "公园广场", "车站"), True),
-    "窗口服务不规范": (("窗口单位", "医院", "车站", "宾馆饭店"), True),
-    "楼道乱堆乱放": (("居民小区", "社区", "城中村"), True),
-    "路口交通秩序混乱": (("交通路口", "主干道", "车站", "公交站点"), True),
-    "渣土撒漏": (("建筑工地", "主干道", "次干道"), False),
-    "违章搭建": (("城中村", "居民小区", "背街小巷"), False),
-    "占道经营": (("学校周边", "农贸市场", "商业大街", "背街小巷", "城中村"), False),
-    "流浪乞讨": (("车站", "商业大街", "公园广场", "公交站点"), False),
-    "油烟噪音扰民": (("城中村", "商业大街", "宾馆饭店", "居民小区"), False),
-    "车辆乱停放": (("商场超市", "医院", "学校周边", "主干道"), False),
-    "乱停乱放": (("商场超市", "公交站点", "车站", "学校周边"), False),
-    "暴露垃圾": (("城中村", "背街小巷", "农贸市场"), False),
-    "卫生死角": (("城中村", "背街小巷", "居民小区"), False),
-}
-
-DESCRIPTIONS = {
-    "占道经营": (
-        "{site}有流动摊贩占道经营水果、小吃，影响行人通行。",
-        "{site}沿街店铺出店经营，货物摆放至人行道。",
-    ),
-    "乱张贴乱涂写/非法小广告": (
-        "{site}电线杆、墙面张贴大量非法小广告。",
-        "{site}墙面有乱涂写的办证、疏通电话。",
-    ),
-    "黑网吧": ("{site}发现无证经营网吧一处，有电脑二十余台。",),
-    "暴露垃圾": ("{site}路边有暴露垃圾未及时清运。", "{site}垃圾桶满溢，周边散落生活垃圾。"),
-    "卫生死角": ("{site}角落堆积杂物和垃圾，形成卫生死角。",),
-    "乱停乱放": ("{site}非机动车乱停乱放，占用盲道。",),
-    "违章搭建": ("{site}有新搭建的铁皮棚，疑似违章搭建。",),
-    "公益广告缺失或破损": (
-        "{site}公益广告牌破损褪色，未及时更换。",
-        "{site}施工围挡未按要求设置公益广告。",
-    ),
-    "绿化带损毁": ("{site}绿化带被踩踏损毁，黄土裸露。",),
-    "流浪乞讨": ("{site}有流浪乞讨人员滞留，未见救助引导。",),
-    "设施破损": ("{site}人行道板松动破损，存在安全隐患。", "{site}护栏、路灯杆破损未修复。"),
-    "不文明行为": ("{site}有随地吐痰、乱扔烟头等不文明行为，无人劝导。",),
-    "乱拉乱挂": ("{site}沿街乱拉电线、乱挂衣物。",),
-    "车辆乱停放": ("{site}机动车违规停放在人行道上。",),
-    "油烟噪音扰民": ("{site}餐饮店油烟直排，周边居民反映强烈。",),
-    "渣土撒漏": ("{site}有渣土车撒漏，路面污染严重。",),
-    "占道堆放": ("{site}沿街商户占道堆放杂物、建材。",),
-    "农贸市场管理不规范": ("{site}摊位越线经营，地面湿滑脏乱。",),
-    "路口交通秩序混乱": ("{site}行人闯红灯、机动车不礼让行人，无文明劝导员。",),
-    "网吧接纳未成年人": ("{site}网吧内发现未成年人上网。",),
-    "公厕保洁不到位": ("{site}公厕保洁不到位，有明显异味。",),
-    "楼道乱堆乱放": ("{site}楼道内堆放杂物，堵塞消防通道。",),
-    "窗口服务不规范": ("{site}窗口工作人员未佩戴工作牌，服务用语不规范。",),
-}
-SOURCE_PREFIX = {
-    "leader": "领导检查发现：",
-    "hotline": "市民热线反映：",
-    "suggestion": "人大代表建议反映：",
-}
-
-SUBMIT_NOTES = (
-    "已组织人员现场整改完毕，环境恢复整洁。",
-    "已清理到位，并安排专人每日巡查，防止反弹。",
-    "已联合执法中队集中整治，现场秩序已规范。",
-    "已完成维修，整改后照片附后。",
-    "已约谈责任商户并督促整改，现已规范。",
-)
-RETURN_REASONS = (
-    "复查发现现场仍有反弹，整改不彻底。",
-    "整改后照片与现场不符，请重新整改。",
-    "问题仅部分整改，请全部整改到位。",
-)
-APPROVE_NOTES = ("复查合格，予以销号。", "现场已整改到位。", "")
-DISPUTE_REASONS = (
-    "该问题属于{other}职责范围，不属我单位管辖，请予改派。",
-    "该点位由{other}负责管理，建议改派{other}办理。",
-)
-REJECT_DISPUTE_NOTE = "经核实，该点位属于你单位责任范围，请按期整改。"
-VOID_REASONS = ("经核实为重复上报。", "经核实问题不属实。", "已当场整改到位，无需交办。")
-EXTENSION_REASONS = (
-    "涉及多个部门协调，需延长整改时间。",
-    "需采购材料并组织施工，申请延期。",
-    "近期连续降雨，无法施工，申请延期。",
-)
-REJECT_EXTENSION_NOTE = "问题整改难度不大，不予延期，请按期完成。"
-COMMENTARY_TOPICS = (
-    "背街小巷整治",
-    "农贸市场规范管理",
-    "问题整改",
-    "公益广告设置",
-    "社区环境整治",
-    "交通秩序整治",
-)
-REPLIES = (
-    "已召开专题会议部署整改，落实专人负责，建立每日巡查制度，相关问题已整改到位。",
-    "已组织执法、环卫力量集中整治，并建立长效管理机制，防止问题反弹。",
-)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from civility.core.models import User
 from civility.core.roles import Role
 from civility.org.models import Unit
-from civility.supervision import demo
+from civility.supervision import demo, demo_pictures
 from civility.supervision.models import (
     Commentary,
     CommentaryReceipt,
@@ -286,7 +286,7 @@ def test_plan_history_finds_problems_where_they_belong():
 
 
 def test_render_scene_is_a_jpeg_of_the_right_size():
-    data = demo.render_scene(3, after=False)
+    data = demo_pictures.render_scene(3, after=False)
     assert data[:3] == b"\xff\xd8\xff"
-    assert demo.render_scene(3, after=False) == data
-    assert demo.render_scene(3, after=True) != data
+    assert demo_pictures.render_scene(3, after=False) == data
+    assert demo_pictures.render_scene(3, after=True) != data

@@ -36,9 +36,9 @@ from civility.supervision.demo import (
     SiteInfo,
     TeamInfo,
     UnitInfo,
-    photo_pool,
     plan_history,
 )
+from civility.supervision.demo_pictures import photo_pool
 from civility.supervision.models import (
     Commentary,
     CommentaryReceipt,
