@@ -324,3 +324,30 @@ def test_browser_rankings_switch_month_without_reload(live_huli, live_server, pa
         "t => document.querySelector('#ranking-title').innerText.startsWith(t)",
         arg=f"{today.year}年{today.month}月考评排名",
     )
+
+
+@pytest.mark.browser
+def test_browser_secretariat_records_a_veto_in_the_modal(live_huli, live_server, page):
+    from civility.core.roles import Role
+    from civility.org.models import Unit
+    from civility.reports.models import Veto
+    from tests.conftest import browser_login, make_user
+
+    make_user("b_secretariat", Role.SECRETARIAT)
+    browser_login(page, live_server, "b_secretariat")
+    page.goto(f"{live_server.url}/rankings/vetoes/")
+    page.locator("#veto-new").click()
+    modal = page.locator("#modal")
+    modal.get_by_role("button", name="确定否决").wait_for()
+    unit = Unit.objects.get(name="区建设局")
+    modal.locator("select[name=unit]").select_option(str(unit.pk))
+    # An empty reason is refused inside the modal (server-side, real CSRF through HTMX).
+    modal.locator("textarea[name=reason]").evaluate("el => el.removeAttribute('required')")
+    modal.get_by_role("button", name="确定否决").click()
+    modal.get_by_text("请填写否决理由。").wait_for()
+    assert not Veto.objects.exists()
+    modal.locator("textarea[name=reason]").fill("发生重大安全生产事故，造成恶劣影响。")
+    modal.get_by_role("button", name="确定否决").click()
+    page.get_by_text("发生重大安全生产事故，造成恶劣影响。").first.wait_for()
+    veto = Veto.objects.get()
+    assert (veto.unit, veto.decided_by.username) == (unit, "b_secretariat")
