@@ -20,18 +20,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from civility.core.models import User
 from civility.core.roles import Role
 from civility.reports import scoring
 from civility.reports.models import Report, ReportRead
-from civility.supervision.models import (
-    Commentary,
-    Inspection,
-    Notification,
-    Photo,
-    Problem,
-    ProblemEvent,
-    Sequence,
-)
+from civility.supervision.commentary.models import Commentary
+from civility.supervision.inspections.models import Inspection
+from civility.supervision.notifications.models import Notification
+from civility.supervision.notifications.services import notify
+from civility.supervision.problems.models import Photo, Problem, ProblemEvent, Sequence
 
 WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -497,8 +494,6 @@ def report_url(report: Report) -> str:
 
 
 def notify_published(report: Report) -> None:
-    from civility.core.models import User
-    from civility.supervision.notifications import notify
 
     readers = User.objects.filter(
         is_active=True,

@@ -23,7 +23,7 @@ from django.utils.translation import gettext
 from civility.org.models import Unit
 from civility.reports import scoring
 from civility.reports.models import ScoringPolicy
-from civility.supervision.models import Problem
+from civility.supervision.problems.models import Problem
 
 TREND_MONTHS = 12
 TOP_OVERDUE_UNITS = 10

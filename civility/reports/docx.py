@@ -18,7 +18,7 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 
 from civility.reports import document as doc
 from civility.reports.models import Report
-from civility.supervision.models import Photo
+from civility.supervision.problems.models import Photo
 
 RED = RGBColor(0xC0, 0x00, 0x00)
 BODY_FONT = "仿宋_GB2312"

@@ -51,7 +51,9 @@ from django.utils import timezone
 
 from civility.org.models import Linkage, Unit
 from civility.reports.models import ScoringPolicy, Veto
-from civility.supervision.models import Commentary, CommentaryReceipt, Inspection, Problem
+from civility.supervision.commentary.models import Commentary, CommentaryReceipt
+from civility.supervision.inspections.models import Inspection
+from civility.supervision.problems.models import Problem
 
 HUNDRED = Decimal(100)
 ONE_PLACE = Decimal("0.1")

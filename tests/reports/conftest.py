@@ -8,15 +8,11 @@ from django.utils import timezone
 
 from civility.core.roles import Role
 from civility.org.models import Headquarters, Leader, Linkage, ProblemCategory, Site, SiteType, Unit
-from civility.supervision import workflow
-from civility.supervision.models import (
-    Commentary,
-    CommentaryReceipt,
-    Inspection,
-    InspectionTeam,
-)
+from civility.supervision.commentary.models import Commentary, CommentaryReceipt
+from civility.supervision.inspections.models import Inspection, InspectionTeam
+from civility.supervision.problems import workflow
 from tests.conftest import make_user
-from tests.supervision.factories import photo
+from tests.factories import photo
 
 A_ = workflow.Action
 TZ = timezone.get_fixed_timezone(8 * 60)

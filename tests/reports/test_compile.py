@@ -7,8 +7,9 @@ from django.test.utils import CaptureQueriesContext
 
 from civility.reports import compile as reports
 from civility.reports.models import Report, ReportRead
-from civility.supervision import workflow
-from civility.supervision.models import Notification, Problem
+from civility.supervision.notifications.models import Notification
+from civility.supervision.problems import workflow
+from civility.supervision.problems.models import Problem
 from tests.reports.conftest import assign, at, inspect, problem
 
 pytestmark = pytest.mark.django_db

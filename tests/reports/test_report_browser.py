@@ -17,9 +17,9 @@ from civility.org.models import Headquarters, ProblemCategory, Site
 from civility.reports import compile as reports
 from civility.reports import document as document_module
 from civility.reports.models import Report, ReportRead
-from civility.supervision import workflow
+from civility.supervision.problems import workflow
 from tests.conftest import browser_login, make_user
-from tests.supervision.factories import photo
+from tests.factories import photo
 
 pytestmark = pytest.mark.browser
 A = workflow.Action

@@ -13,11 +13,12 @@ from civility.core.roles import Role
 from civility.reports import compile as reports
 from civility.reports.document import rank_change
 from civility.reports.models import Report, ReportRead
-from civility.supervision import workflow
-from civility.supervision.models import Notification, Photo, Problem
+from civility.supervision.notifications.models import Notification
+from civility.supervision.problems import workflow
+from civility.supervision.problems.models import Photo, Problem
 from tests.conftest import make_user
+from tests.factories import photo
 from tests.reports.conftest import assign, at, fix, inspect, problem
-from tests.supervision.factories import photo
 
 pytestmark = pytest.mark.django_db
 MONTHLY, WEEKLY = Report.Kind.MONTHLY, Report.Kind.WEEKLY

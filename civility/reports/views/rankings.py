@@ -28,13 +28,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_htmx.http import HttpResponseClientRedirect
 
-from civility.core import permissions
 from civility.core.htmx import wants_partial
 from civility.core.params import parse_id
 from civility.org.models import Headquarters, Unit
 from civility.reports import scoring
 from civility.reports.dashboard import problems_url
 from civility.reports.models import Report, ScoringPolicy, Veto
+from civility.reports.permissions import can_record_veto, can_view_rankings, reports_visible_to
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 REGION = "rankings-region"
@@ -231,7 +231,7 @@ def _export_rankings(sections, hq, year: int, month: int, export_format: str) ->
 @login_required
 def rankings(request):
     """考评排名 of one month: a table per unit kind, with 红榜/黑榜 and 同奖同罚."""
-    _require(permissions.can_view_rankings(request.user))
+    _require(can_view_rankings(request.user))
     hq, hq_list = pick_headquarters(request)
     if hq is None:
         return _no_headquarters(request)
@@ -252,7 +252,7 @@ def rankings(request):
 
     prev_month, next_month = _shift(year, month, -1), _shift(year, month, 1)
     report = (
-        permissions.reports_visible_to(request.user)
+        reports_visible_to(request.user)
         .filter(headquarters=hq, kind=Report.Kind.MONTHLY, period=period)
         .exclude(status=Report.Status.SUPERSEDED)
         .order_by("status")
@@ -311,7 +311,7 @@ def annual_export_row(row: scoring.AnnualScore) -> list:
 @login_required
 def annual(request, year: int):
     """年度考评 of every 文明委成员单位 (SPEC §6), with 一票否决 and 评先评优资格."""
-    _require(permissions.can_view_rankings(request.user))
+    _require(can_view_rankings(request.user))
     hq, _hq_list = pick_headquarters(request)
     if hq is None:
         return _no_headquarters(request)
@@ -347,7 +347,7 @@ def annual(request, year: int):
         "export_query": urlencode({**keep, "_export": "xlsx"}),
         "rankings_url": f"{reverse('rankings')}?{urlencode(keep)}" if keep else reverse("rankings"),
         "veto_url": reverse("veto_list") + "?" + urlencode({**keep, "year": year}),
-        "can_record_veto": permissions.can_record_veto(request.user),
+        "can_record_veto": can_record_veto(request.user),
     }
     return _vary(render(request, "reports/annual.html", context))
 
@@ -409,7 +409,7 @@ class VetoForm(forms.ModelForm):
 @login_required
 def veto_list(request):
     """一票否决 records of the headquarters, newest year first (optionally one year)."""
-    _require(permissions.can_view_rankings(request.user))
+    _require(can_view_rankings(request.user))
     hq, _hq_list = pick_headquarters(request)
     if hq is None:
         return _no_headquarters(request)
@@ -430,7 +430,7 @@ def veto_list(request):
         "year": year,
         "keep_query": urlencode(keep),
         "annual_url": _annual_url(hq, year or timezone.localdate().year, keep),
-        "can_record_veto": permissions.can_record_veto(request.user),
+        "can_record_veto": can_record_veto(request.user),
         "new_url": reverse("veto_new") + (f"?{urlencode(keep)}" if keep else ""),
     }
     return _vary(render(request, "reports/veto_list.html", context))
@@ -439,7 +439,7 @@ def veto_list(request):
 @login_required
 def veto_new(request):
     """记录一票否决 (secretariat): a modal over the list with HTMX, a page otherwise."""
-    _require(permissions.can_record_veto(request.user))
+    _require(can_record_veto(request.user))
     hq, _hq_list = pick_headquarters(request)
     if hq is None:
         return _no_headquarters(request)

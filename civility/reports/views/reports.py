@@ -1,7 +1,7 @@
 """通报 pages: the index, the weekly and monthly lists, the document itself (editing a draft,
 生成草稿, 发布, 更正, 阅读情况), its print view, .docx and .xlsx, and its photos.
 
-Every page starts from ``permissions.reports_visible_to(user)``; every number and text shown comes
+Every page starts from ``reports_visible_to(user)``; every number and text shown comes
 from ``report.content`` (the frozen snapshot once published). Writes are the secretariat's and go
 through ``civility.reports.compile``.
 """
@@ -26,8 +26,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from civility.core import permissions
 from civility.core.htmx import toast, wants_partial
+from civility.core.models import User
 from civility.core.params import parse_id
 from civility.core.roles import Role
 from civility.core.tables import HtmxTableView
@@ -37,7 +37,13 @@ from civility.reports import document as doc
 from civility.reports import docx, xlsx
 from civility.reports.forms import CompileForm, ReportFilter, ReportTextForm
 from civility.reports.models import Report, ReportRead
-from civility.supervision.models import Photo
+from civility.reports.permissions import (
+    can_compile_reports,
+    can_view_report_readers,
+    can_view_reports,
+    reports_visible_to,
+)
+from civility.supervision.problems.models import Photo
 
 NAV = {"nav_section": "reports"}
 MAIN = "report-main"
@@ -51,12 +57,12 @@ KIND_NAMES = {Report.Kind.WEEKLY: "weekly", Report.Kind.MONTHLY: "monthly"}
 
 
 def _require_reader(user) -> None:
-    if not permissions.can_view_reports(user):
+    if not can_view_reports(user):
         raise PermissionDenied
 
 
 def _require_compiler(user) -> None:
-    if not permissions.can_compile_reports(user):
+    if not can_compile_reports(user):
         raise PermissionDenied
 
 
@@ -109,7 +115,7 @@ def select_report(request, kind: str, period: str) -> Report:
     _require_reader(request.user)
     _parse_or_404(kind, period)
     candidates = (
-        permissions.reports_visible_to(request.user)
+        reports_visible_to(request.user)
         .filter(kind=kind, period=period)
         .select_related("headquarters", "corrects")
     )
@@ -144,7 +150,7 @@ def _report_from_post(request, kind: str, period: str) -> Report:
     _require_compiler(request.user)
     _parse_or_404(kind, period)
     pk = parse_id(request.POST.get("id"))
-    scope = permissions.reports_visible_to(request.user).filter(kind=kind, period=period)
+    scope = reports_visible_to(request.user).filter(kind=kind, period=period)
     scope = scope.select_related("headquarters", "corrects")
     return get_object_or_404(scope, pk=pk or 0)
 
@@ -173,7 +179,7 @@ def report_index(request):
     """Links to both lists, the latest of each, and for the secretariat 生成草稿."""
     _require_reader(request.user)
     user = request.user
-    can_compile = permissions.can_compile_reports(user)
+    can_compile = can_compile_reports(user)
     hq_list = list(Headquarters.objects.order_by("id")) if can_compile else []
     form = None
     if can_compile:
@@ -191,7 +197,7 @@ def report_index(request):
     elif request.method == "POST":
         raise PermissionDenied
 
-    visible = permissions.reports_visible_to(user)
+    visible = reports_visible_to(user)
     read = ReportRead.objects.filter(report=OuterRef("pk"), user=user)
     counts = visible.aggregate(
         **{
@@ -330,7 +336,7 @@ class ReportListView(HtmxTableView):
     paginate_by = 20
 
     def has_permission(self) -> bool:
-        return permissions.can_view_reports(self.request.user)
+        return can_view_reports(self.request.user)
 
     @property
     def kind(self) -> str:
@@ -343,7 +349,7 @@ class ReportListView(HtmxTableView):
     def get_queryset(self):
         read = ReportRead.objects.filter(report=OuterRef("pk"), user=self.request.user)
         return (
-            permissions.reports_visible_to(self.request.user)
+            reports_visible_to(self.request.user)
             .filter(kind=self.kind)
             .annotate(is_read=Exists(read))
         )
@@ -355,7 +361,7 @@ class ReportListView(HtmxTableView):
             kind=self.kind,
             kind_label=_(Report.Kind(self.kind).label),
             list_url=reverse(f"report_{self.kind}_list"),
-            can_compile=permissions.can_compile_reports(self.request.user),
+            can_compile=can_compile_reports(self.request.user),
         )
         return context
 
@@ -369,7 +375,6 @@ report_list = login_required(ReportListView.as_view())
 def _readers(report: Report) -> dict:
     """阅读情况: every recipient (active leaders, representatives, liaisons) by role, read or not
     — one query whatever the number of people."""
-    from civility.core.models import User
 
     memberships = (
         User.groups.through.objects.filter(
@@ -474,7 +479,7 @@ def document_context(report: Report) -> dict:
 
 def _detail_context(request, report: Report, form: ReportTextForm | None = None) -> dict:
     user = request.user
-    can_compile = permissions.can_compile_reports(user)
+    can_compile = can_compile_reports(user)
     context = {**NAV, **document_context(report), "can_compile": can_compile}
     correction = None
     if report.status != Report.Status.DRAFT:
@@ -490,7 +495,7 @@ def _detail_context(request, report: Report, form: ReportTextForm | None = None)
     )
     if report.is_draft and can_compile:
         context["form"] = form or ReportTextForm(report=report)
-    if not report.is_draft and permissions.can_view_report_readers(user):
+    if not report.is_draft and can_view_report_readers(user):
         context["readers"] = _readers(report)
     context["downloads"] = {
         "print": version_url(report, "print"),
@@ -521,7 +526,7 @@ def report_detail(request, period: str, kind: str):
     try:
         report = select_report(request, kind, period)
     except Http404:
-        if not permissions.can_compile_reports(request.user):
+        if not can_compile_reports(request.user):
             raise
         # The secretariat may compile a period nobody has compiled yet, from its own URL.
         first, last = _parse_or_404(kind, period)
@@ -657,7 +662,7 @@ def report_xlsx(request, period: str, kind: str):
 def report_photo(request, pk: int, photo_pk: int):
     """A typical case's photo, for whoever may see the report — even when they may not see the
     problem itself (the bulletin shows it to all its recipients). 404 for anything else."""
-    report = permissions.reports_visible_to(request.user).filter(pk=pk).first()
+    report = reports_visible_to(request.user).filter(pk=pk).first()
     if report is None or photo_pk not in doc.typical_photo_ids(report):
         raise Http404("照片不存在")
     photo = Photo.objects.filter(pk=photo_pk).first()
