@@ -19,6 +19,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from civility.core.periods import WEEK, Period
 from civility.demo.pictures import POOL_SIZE
 from civility.demo.texts import (
     APPROVE_NOTES,
@@ -310,10 +311,11 @@ class _Planner:
     def _inspections(self, members, reporters):
         rng = self.rng
         inspections, visits = [], []
-        monday = self.start - timedelta(days=self.start.weekday())
+        period = Period.of(self.start, WEEK)
         visited: dict[int, list[int]] = {}  # street → sites inspected before (for 回头看)
         week = 0
-        while monday < self.today:
+        while period.first < self.today:
+            monday = period.first
             for offset, team in enumerate(self.cat.teams):
                 per_week, kinds, _ = TEAM_SCHEDULE.get(team.kind, DEFAULT_SCHEDULE)
                 count = (
@@ -353,7 +355,7 @@ class _Planner:
                             submitted_at=self._day_time(day, rng.randint(480, 540)),
                         )
                     )
-            monday += timedelta(days=7)
+            period = period.next()
             week += 1
         inspections.sort(key=lambda i: (i.date, i.team_id))
         for index, inspection in enumerate(inspections):

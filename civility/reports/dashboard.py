@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+from civility.core.periods import Period
 from civility.org.models import Unit
 from civility.reports import scoring
 from civility.reports.models import ScoringPolicy
@@ -35,12 +36,6 @@ PENDING_STATUSES = (
     Problem.Status.DISPUTED,
     Problem.Status.SUBMITTED,
 )
-
-
-def _months_back(year: int, month: int, count: int) -> list[tuple[int, int]]:
-    """The ``count`` months ending with (year, month), oldest first."""
-    index = year * 12 + month - 1
-    return [(i // 12, i % 12 + 1) for i in range(index - count + 1, index + 1)]
 
 
 def problems_url(**params) -> str:
@@ -70,10 +65,10 @@ def street_trend(headquarters, year: int, month: int, streets: list[Unit]) -> di
     primary unit and month. A month in which the street had neither a site visit nor a problem
     due has no score (a gap in the line), rather than the 100 that "nothing due" would give.
     """
-    months = _months_back(year, month, TREND_MONTHS)
-    (first_year, first_month), (last_year, last_month) = months[0], months[-1]
-    first, _, start, _ = scoring.month_bounds(first_year, first_month)
-    _, last, _, end = scoring.month_bounds(last_year, last_month)
+    periods = Period.month(year, month).back(TREND_MONTHS)
+    months = [(p.year, p.number) for p in periods]
+    first, start = periods[0].first, periods[0].start
+    last, end = periods[-1].last, periods[-1].end
     policies = _policies(headquarters, {y for y, _ in months})
 
     visits = (
@@ -143,10 +138,10 @@ def street_trend(headquarters, year: int, month: int, streets: list[Unit]) -> di
             }
         )
     return {
-        "months": [f"{y}-{m:02d}" for y, m in months],
+        "months": [str(p) for p in periods],
         "labels": [
-            date_format(date(y, m, 1), gettext("n月") if m != 1 else gettext("Y年n月"))
-            for y, m in months
+            date_format(p.first, gettext("n月") if p.number != 1 else gettext("Y年n月"))
+            for p in periods
         ],
         "series": series,
     }
@@ -155,8 +150,9 @@ def street_trend(headquarters, year: int, month: int, streets: list[Unit]) -> di
 def dashboard_data(headquarters, today: date, *, now: datetime | None = None) -> dict:
     """This month so far, for the leaders' and secretariat's home page (see module doc)."""
     now = now or timezone.now()
-    year, month = today.year, today.month
-    first, _, start, end = scoring.month_bounds(year, month)
+    period = Period.of(today, "month")
+    year, month = period.year, period.number
+    first, start, end = period.first, period.start, period.end
     month_from = f"{first:%Y-%m-%d}"
     problems = Problem.objects.filter(headquarters=headquarters).exclude(status=Problem.Status.VOID)
     found = Q(reported_at__gte=start, reported_at__lt=end)
@@ -259,7 +255,7 @@ def dashboard_data(headquarters, today: date, *, now: datetime | None = None) ->
         "headquarters": headquarters,
         "today": today,
         "month_start": first,
-        "period_label": date_format(date(year, month, 1), gettext("Y年n月")),
+        "period_label": date_format(first, gettext("Y年n月")),
         "figures": figures,
         "ranking": ranking,
         "trend": trend,

@@ -285,7 +285,7 @@ def _attachment(document, report: Report) -> None:
     _paragraph(document, "附件", font=HEADING_FONT, indent=False)
     _paragraph(
         document,
-        f"{doc.period_label(report)}督查问题清单",
+        f"{report.get_period().label}督查问题清单",
         font=TITLE_FONT,
         size=18,
         align=WD_ALIGN_PARAGRAPH.CENTER,

@@ -27,9 +27,8 @@ Rules (defaults; the year's ScoringPolicy may change the numbers):
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
@@ -49,6 +48,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from civility.core.periods import Period
 from civility.org.models import Linkage, Unit
 from civility.reports.models import ScoringPolicy, Veto
 from civility.supervision.commentary.models import Commentary, CommentaryReceipt
@@ -72,17 +72,6 @@ def q1(value) -> Decimal | None:
     if value is None:
         return None
     return Decimal(str(value)).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
-
-
-def month_bounds(year: int, month: int) -> tuple[date, date, datetime, datetime]:
-    """First and last day, and the aware [start, end) instants of a month in local time."""
-    first = date(year, month, 1)
-    last = date(year, month, calendar.monthrange(year, month)[1])
-    tz = timezone.get_current_timezone()
-    start = datetime.combine(first, time.min, tzinfo=tz)
-    next_first = date(year + (month == 12), month % 12 + 1, 1)
-    end = datetime.combine(next_first, time.min, tzinfo=tz)
-    return first, last, start, end
 
 
 @dataclass
@@ -299,7 +288,8 @@ def _rank(rows: list[UnitScore]) -> None:
 def monthly_scores(headquarters, year: int, month: int) -> MonthlyScores:
     """Score and rank every active unit of ``headquarters`` for one month."""
     policy = ScoringPolicy.for_year(headquarters, year)
-    first, last, start, end = month_bounds(year, month)
+    period = Period.month(year, month)
+    first, last, start, end = period.first, period.last, period.start, period.end
     fields = field_scores(headquarters, first, last)
     rectification = rectification_counts(headquarters, start, end)
     tones = _commentary_tones(headquarters, first, last)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from civility.core.periods import MONTH, Period
 from civility.core.roles import Role
 from civility.org.models import Headquarters, ProblemCategory, Site
 from civility.reports import compile as reports
@@ -58,7 +59,7 @@ def last_month_problems(hq, inspector, secretariat, liaison_of):
                 now=when + timedelta(hours=5),
             )
             workflow.perform(problem, A.APPROVE, by=inspector, now=when + timedelta(hours=6))
-    return reports.month_period(last), reports.month_period(today)
+    return str(Period.of(last, MONTH)), str(Period.of(today, MONTH))
 
 
 def settle(page) -> None:

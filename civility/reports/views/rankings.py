@@ -30,6 +30,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from civility.core.htmx import wants_partial
 from civility.core.params import parse_id
+from civility.core.periods import MONTH, Period
 from civility.org.models import Headquarters, Unit
 from civility.reports import scoring
 from civility.reports.dashboard import problems_url
@@ -136,24 +137,19 @@ def _vary(response):
 # --- monthly rankings -----------------------------------------------------------------------------
 
 
-def parse_month(raw: str | None, today: date) -> tuple[int, int, str]:
-    """(year, month, error): the asked month when it is this month or earlier, else this month
-    with a message saying why."""
+def parse_month(raw: str | None, today: date) -> tuple[Period, str]:
+    """(month, error): the asked month when it is this month or earlier, else this month with a
+    message saying why. Lenient on purpose (``2026-3`` is March), unlike URL periods."""
+    current = Period.of(today, MONTH)
     if not raw:
-        return today.year, today.month, ""
+        return current, ""
     match = MONTH_RE.match(raw.strip())
-    if match:
-        year, month = int(match[1]), int(match[2])
-        if 1 <= month <= 12 and year >= 2000 and (year, month) <= (today.year, today.month):
-            return year, month, ""
-        if 1 <= month <= 12 and year >= 2000:
-            return today.year, today.month, _("所选月份尚未到来，已显示本月排名。")
-    return today.year, today.month, _("月份格式不正确（应为 2026-03 这样的年月），已显示本月排名。")
-
-
-def _shift(year: int, month: int, delta: int) -> tuple[int, int]:
-    index = year * 12 + month - 1 + delta
-    return index // 12, index % 12 + 1
+    if match and 1 <= int(match[2]) <= 12 and int(match[1]) >= 2000:
+        asked = Period.month(int(match[1]), int(match[2]))
+        if asked <= current:
+            return asked, ""
+        return current, _("所选月份尚未到来，已显示本月排名。")
+    return current, _("月份格式不正确（应为 2026-03 这样的年月），已显示本月排名。")
 
 
 def ranking_rows(scores: scoring.MonthlyScores, month_from: str) -> list[dict]:
@@ -212,8 +208,8 @@ def ranking_export_row(row: dict) -> list:
     ]
 
 
-def _export_rankings(sections, hq, year: int, month: int, export_format: str) -> HttpResponse:
-    filename = f"rankings-{hq.code}-{year}-{month:02d}.{export_format}"
+def _export_rankings(sections, hq, month: Period, export_format: str) -> HttpResponse:
+    filename = f"rankings-{hq.code}-{month}.{export_format}"
     if export_format == "csv":
         rows = [["类别", *RANKING_HEADERS]]
         for section in sections:
@@ -236,21 +232,22 @@ def rankings(request):
     if hq is None:
         return _no_headquarters(request)
     today = timezone.localdate()
-    year, month, month_error = parse_month(request.GET.get("month"), today)
+    shown, month_error = parse_month(request.GET.get("month"), today)
+    current = Period.of(today, MONTH)
+    year, month = shown.year, shown.number
     scores = scoring.monthly_scores(hq, year, month)
-    month_from = f"{year}-{month:02d}-01"
+    month_from = f"{shown.first:%Y-%m-%d}"
     sections = ranking_rows(scores, month_from)
     export_format = request.GET.get("_export")
     if export_format in EXPORT_TYPES:
-        return _export_rankings(sections, hq, year, month, export_format)
+        return _export_rankings(sections, hq, shown, export_format)
 
     keep = _hq_query(request, hq)
-    period = f"{year}-{month:02d}"
+    period = str(shown)
 
-    def month_url(y: int, m: int) -> str:
-        return f"{reverse('rankings')}?{urlencode({**keep, 'month': f'{y}-{m:02d}'})}"
+    def month_url(other: Period) -> str:
+        return f"{reverse('rankings')}?{urlencode({**keep, 'month': str(other)})}"
 
-    prev_month, next_month = _shift(year, month, -1), _shift(year, month, 1)
     report = (
         reports_visible_to(request.user)
         .filter(headquarters=hq, kind=Report.Kind.MONTHLY, period=period)
@@ -269,12 +266,12 @@ def rankings(request):
         "year": year,
         "month": month,
         "period": period,
-        "current": (year, month) == (today.year, today.month),
+        "current": shown == current,
         "today": today,
-        "max_month": f"{today.year}-{today.month:02d}",
+        "max_month": str(current),
         "month_error": month_error,
-        "prev_url": month_url(*prev_month),
-        "next_url": month_url(*next_month) if next_month <= (today.year, today.month) else "",
+        "prev_url": month_url(shown.previous()),
+        "next_url": month_url(shown.next()) if shown.next() <= current else "",
         "export_query": urlencode({**keep, "month": period}),
         "annual_url": _annual_url(hq, year, keep),
         "report": report,

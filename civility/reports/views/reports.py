@@ -29,6 +29,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from civility.core.htmx import toast, wants_partial
 from civility.core.models import User
 from civility.core.params import parse_id
+from civility.core.periods import Period
 from civility.core.roles import Role
 from civility.core.tables import HtmxTableView
 from civility.org.models import Headquarters
@@ -66,9 +67,10 @@ def _require_compiler(user) -> None:
         raise PermissionDenied
 
 
-def _parse_or_404(kind: str, period: str):
+def _period_or_404(kind: str, period: Period) -> Period:
+    """The URL's period, which must be of the URL's report kind (a week for weekly)."""
     try:
-        return reports.parse_period(kind, period)
+        return reports.report_period(kind, period)
     except ValueError:
         raise Http404("期间不存在") from None
 
@@ -108,15 +110,15 @@ def _go(request, url: str):
     return redirect(url)
 
 
-def select_report(request, kind: str, period: str) -> Report:
+def select_report(request, kind: str, period: Period) -> Report:
     """The report a period URL shows: ``?id=`` a specific version, else the current one — the
     published report that is not superseded, else the draft (for those who may see drafts).
-    404 when the period is malformed or there is nothing this person may see."""
+    404 when the period is not of this kind or there is nothing this person may see."""
     _require_reader(request.user)
-    _parse_or_404(kind, period)
+    period = _period_or_404(kind, period)
     candidates = (
         reports_visible_to(request.user)
-        .filter(kind=kind, period=period)
+        .filter(kind=kind, period=str(period))
         .select_related("headquarters", "corrects")
     )
     if request.GET.get("id"):
@@ -146,11 +148,11 @@ def select_report(request, kind: str, period: str) -> Report:
     return report
 
 
-def _report_from_post(request, kind: str, period: str) -> Report:
+def _report_from_post(request, kind: str, period: Period) -> Report:
     _require_compiler(request.user)
-    _parse_or_404(kind, period)
+    period = _period_or_404(kind, period)
     pk = parse_id(request.POST.get("id"))
-    scope = reports_visible_to(request.user).filter(kind=kind, period=period)
+    scope = reports_visible_to(request.user).filter(kind=kind, period=str(period))
     scope = scope.select_related("headquarters", "corrects")
     return get_object_or_404(scope, pk=pk or 0)
 
@@ -158,7 +160,7 @@ def _report_from_post(request, kind: str, period: str) -> Report:
 # --- index and lists ---------------------------------------------------------------------------
 
 
-def _compile(request, headquarters: Headquarters, kind: str, period: str):
+def _compile(request, headquarters: Headquarters, kind: str, period: Period | str):
     try:
         report, changed = reports.compile_report(headquarters, kind, period)
     except reports.ReportError as error:
@@ -225,7 +227,7 @@ def report_index(request):
         "form": form,
         "hq": _default_headquarters(user, hq_list) if can_compile else None,
         "quick": [
-            (kind, reports.previous_period(kind, today), label)
+            (kind, Period.last_ended(Report.Kind(kind).period_kind, today), label)
             for kind, label in (
                 (Report.Kind.WEEKLY, _("上周巡报")),
                 (Report.Kind.MONTHLY, _("上月通报")),
@@ -239,11 +241,11 @@ def report_index(request):
 
 @login_required
 @require_POST
-def report_compile(request, kind: str, period: str):
+def report_compile(request, kind: str, period: Period):
     """生成草稿 for one period (again: numbers refreshed, edited texts kept)."""
     _require_compiler(request.user)
-    first, _last = _parse_or_404(kind, period)
-    if first > timezone.localdate():
+    period = _period_or_404(kind, period)
+    if period.first > timezone.localdate():
         # The same rule as the 生成草稿 form: a period that has not begun has nothing to report.
         messages.error(request, _("该期间尚未开始，不能生成通报。"))
         return _go(request, reverse("report_index"))
@@ -291,7 +293,7 @@ class ReportTable(tables.Table):
         }
 
     def render_period(self, record):
-        return format_html('<a href="{}">{}</a>', link_for(record), doc.period_label(record))
+        return format_html('<a href="{}">{}</a>', link_for(record), record.get_period().label)
 
     def value_period(self, record):
         return record.period
@@ -449,7 +451,7 @@ def document_context(report: Report) -> dict:
             for key, text in content["narrative"].items()
         },
         "monthly": report.kind == Report.Kind.MONTHLY,
-        "period_label": doc.period_label(report),
+        "period_label": report.get_period().label,
         "issuer": doc.issuer(report),
         "issued": doc.chinese_date(day) if day else "",
         "overview_rows": doc.overview_rows(data),
@@ -522,21 +524,21 @@ def _render_main(request, report: Report, form=None, *, message="", level="succe
 
 
 @login_required
-def report_detail(request, period: str, kind: str):
+def report_detail(request, period: Period, kind: str):
     try:
         report = select_report(request, kind, period)
     except Http404:
         if not can_compile_reports(request.user):
             raise
         # The secretariat may compile a period nobody has compiled yet, from its own URL.
-        first, last = _parse_or_404(kind, period)
+        period = _period_or_404(kind, period)
         context = {
             **NAV,
             "kind": kind,
             "period": period,
             "kind_label": _(Report.Kind(kind).label),
             "compile_url": reverse("report_compile", args=[kind, period]),
-            "future": first > timezone.localdate(),
+            "future": period.first > timezone.localdate(),
         }
         return render(request, "reports/missing.html", context, status=404)
     reports.mark_read(report, request.user)
@@ -547,7 +549,7 @@ def report_detail(request, period: str, kind: str):
 
 @login_required
 @require_POST
-def report_edit(request, kind: str, period: str):
+def report_edit(request, kind: str, period: Period):
     """Save 标题, 主送 and the narrative of a draft (HTMX: the region comes back; errors → 200)."""
     report = _report_from_post(request, kind, period)
     if not report.is_draft:
@@ -579,7 +581,7 @@ def _save_texts(report: Report, form: ReportTextForm) -> bool:
 
 @login_required
 @require_POST
-def report_publish(request, kind: str, period: str):
+def report_publish(request, kind: str, period: Period):
     """发布: save the texts posted with the button (if any), then freeze the draft."""
     report = _report_from_post(request, kind, period)
     if not report.is_draft:
@@ -613,7 +615,7 @@ def report_publish(request, kind: str, period: str):
 
 @login_required
 @require_POST
-def report_correct(request, kind: str, period: str):
+def report_correct(request, kind: str, period: Period):
     """更正: open a correction draft of a published report and go to it."""
     report = _report_from_post(request, kind, period)
     try:
@@ -629,7 +631,7 @@ def report_correct(request, kind: str, period: str):
 
 
 @login_required
-def report_print(request, period: str, kind: str):
+def report_print(request, period: Period, kind: str):
     report = select_report(request, kind, period)
     reports.mark_read(report, request.user)
     context = {**document_context(report), "back": version_url(report)}
@@ -646,14 +648,14 @@ def _download(report: Report, body: bytes, content_type: str, extension: str) ->
 
 
 @login_required
-def report_docx(request, period: str, kind: str):
+def report_docx(request, period: Period, kind: str):
     report = select_report(request, kind, period)
     reports.mark_read(report, request.user)
     return _download(report, docx.build(report), DOCX_TYPE, "docx")
 
 
 @login_required
-def report_xlsx(request, period: str, kind: str):
+def report_xlsx(request, period: Period, kind: str):
     report = select_report(request, kind, period)
     return _download(report, xlsx.build(report), XLSX_TYPE, "xlsx")
 

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from civility.core.models import User
+from civility.core.periods import MONTH, Period
 from civility.org.models import Headquarters
 from civility.reports import compile as reports
 from civility.reports import scoring
@@ -39,8 +40,8 @@ class Command(BaseCommand):
         client = Client(HTTP_HOST="localhost")
         client.force_login(person)
         today = timezone.localdate()
-        month = today.replace(day=1)
-        last_month = reports.previous_period("monthly", today)
+        month = Period.current(MONTH, today)
+        last_month = month.previous()
         closed = Problem.objects.filter(status=Problem.Status.CLOSED).count()
         page = max(1, min(3, (closed + 24) // 25))
         pages = [
@@ -61,12 +62,12 @@ class Command(BaseCommand):
         computations = [
             (
                 "月度考评 monthly_scores",
-                lambda: scoring.monthly_scores(hq, month.year, month.month),
+                lambda: scoring.monthly_scores(hq, month.year, month.number),
             ),
             ("仪表盘数据 dashboard_data", lambda: dashboard_data(hq, today)),
             (
                 f"生成月报 {last_month}",
-                lambda: reports.monthly_data(hq, *map(int, last_month.split("-"))),
+                lambda: reports.monthly_data(hq, last_month),
             ),
             ("年度考评 annual_assessment", lambda: scoring.annual_assessment(hq, today.year)),
         ]
