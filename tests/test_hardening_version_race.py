@@ -19,6 +19,10 @@ from tests.supervision.factories import new_problem, street_site
 THREADS = 20
 
 
+def escalations(problem):
+    return ProblemEvent.objects.filter(problem=problem, action=workflow.Action.ESCALATE)
+
+
 def _assigned_problem():
     street = Unit.objects.get(name="湖里街道")
     secretariat = make_user("r_secretariat", Role.SECRETARIAT)
@@ -61,7 +65,7 @@ def test_twenty_concurrent_escalations_with_one_version_give_one_event(live_huli
     assert 500 not in statuses
     problem.refresh_from_db()
     assert problem.escalation_level == 1
-    assert ProblemEvent.objects.filter(problem=problem, action=workflow.Action.ESCALATE).count() == 1
+    assert escalations(problem).count() == 1
     # Everyone else was sent back to the page with "已被他人处理".
     assert statuses.count(302) == THREADS
 
@@ -74,7 +78,9 @@ def test_twenty_concurrent_escalations_without_version_change_nothing(live_huli)
     assert statuses == [200] * THREADS
     problem.refresh_from_db()
     assert problem.escalation_level == 0
-    assert not ProblemEvent.objects.filter(problem=problem, action=workflow.Action.ESCALATE).exists()
+    assert not ProblemEvent.objects.filter(
+        problem=problem, action=workflow.Action.ESCALATE
+    ).exists()
 
 
 @pytest.mark.django_db
@@ -93,7 +99,9 @@ def test_escalate_without_a_usable_version_is_refused_in_chinese(
     assert "请刷新页面后重试" in body
     after = Problem.objects.get(pk=problem.pk)
     assert (after.escalation_level, after.version) == (0, problem.version)
-    assert not ProblemEvent.objects.filter(problem=problem, action=workflow.Action.ESCALATE).exists()
+    assert not ProblemEvent.objects.filter(
+        problem=problem, action=workflow.Action.ESCALATE
+    ).exists()
 
 
 @pytest.mark.django_db

@@ -325,7 +325,7 @@ def _sign_in(client, password, forwarded, remote="127.0.0.1"):
     )
 
 
-@override_settings(LOGIN_FAILURE_LIMIT=3)
+@override_settings(LOGIN_FAILURE_LIMIT=3, TRUSTED_PROXIES=["127.0.0.1"])
 def test_login_throttle_behind_local_proxy_counts_the_forwarded_client(client, leader):
     # Every request reaches gunicorn from nginx's 127.0.0.1: keyed on that, three wrong guesses
     # from anywhere locked the leader out for everyone.
@@ -337,7 +337,7 @@ def test_login_throttle_behind_local_proxy_counts_the_forwarded_client(client, l
     assert _sign_in(client, "test-password-123", "198.51.100.7").status_code == 302
 
 
-@override_settings(LOGIN_FAILURE_LIMIT=3)
+@override_settings(LOGIN_FAILURE_LIMIT=3, TRUSTED_PROXIES=["127.0.0.1"])
 def test_login_throttle_ignores_client_supplied_forwarded_entries(client, leader):
     # nginx appends the real address; whatever the client put before it changes nothing.
     for n in range(3):
@@ -347,6 +347,7 @@ def test_login_throttle_ignores_client_supplied_forwarded_entries(client, leader
     assert "_auth_user_id" not in client.session
 
 
+@override_settings(TRUSTED_PROXIES=["127.0.0.1"])
 def test_login_failure_from_a_direct_client_ignores_forwarded_for(client, leader):
     _sign_in(client, "wrong", "1.2.3.4", remote="10.0.0.1")
     _sign_in(client, "wrong", "not-an-address", remote="127.0.0.1")

@@ -73,7 +73,11 @@ class HtmxTableView(ExportMixin, SingleTableMixin, FilterView):
             return False
         default = bounded_per_page(paginate.get("per_page") or table._meta.per_page, 25)
         base = paginate.get("paginator_class", Paginator)
-        return {**paginate, "per_page": default, "paginator_class": bounded_paginator(base, default)}
+        return {
+            **paginate,
+            "per_page": default,
+            "paginator_class": bounded_paginator(base, default),
+        }
 
     def get_template_names(self):
         htmx = getattr(self.request, "htmx", None)
