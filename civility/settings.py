@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "civility.core.middleware.VaryOnHtmxMiddleware",
+    "civility.core.middleware.PixelBudget",
 ]
 
 ROOT_URLCONF = "civility.urls"
@@ -150,6 +151,10 @@ LOGIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("LOGIN_ACCOUNT_FAILURE_LIMIT", 
 # "127.0.0.1" when nginx on the same host proxies to gunicorn. Empty: trust nobody's header.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 LOGIN_FAILURE_WINDOW = timedelta(minutes=int(os.environ.get("LOGIN_FAILURE_MINUTES", "15")))
+
+# Photo decoding per request: at most this many pixels are decoded (JPEGs count at their reduced
+# decoding size), so a few huge images cannot hold a worker near its timeout.
+PHOTO_MAX_PIXELS_PER_REQUEST = int(os.environ.get("PHOTO_MAX_PIXELS_PER_REQUEST", "120000000"))
 
 # Days a unit has to reply with its measures to a written criticism (书面点评·批评).
 COMMENTARY_REPLY_DAYS = int(os.environ.get("COMMENTARY_REPLY_DAYS", "5"))

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from civility.core import permissions
 from civility.supervision import notifications
 from civility.supervision.models import Commentary, CommentaryReceipt, Notification, Photo
-from civility.supervision.photos import ProcessedPhoto, attach_photos
+from civility.supervision.photos import ProcessedPhoto, attach_photos, photo_files_guard
 from civility.supervision.workflow import NotAllowed, WorkflowError
 
 __all__ = [
@@ -115,7 +115,7 @@ def issue_commentary(
     )
     commentary.full_clean(exclude=["client_token"])
     try:
-        with transaction.atomic():
+        with photo_files_guard(), transaction.atomic():
             commentary.save()
             CommentaryReceipt.objects.bulk_create(
                 CommentaryReceipt(commentary=commentary, unit=unit)

@@ -29,7 +29,7 @@ from civility.supervision.models import (
 from civility.supervision.models import (
     Sequence as NumberSequence,
 )
-from civility.supervision.photos import ProcessedPhoto, attach_photos
+from civility.supervision.photos import ProcessedPhoto, attach_photos, photo_files_guard
 
 Status = Problem.Status
 
@@ -302,7 +302,7 @@ def perform(
     if "deadline" in updates:
         data["deadline"] = updates["deadline"].isoformat()
 
-    with transaction.atomic():
+    with photo_files_guard(), transaction.atomic():
         swapped = Problem.objects.filter(
             pk=problem.pk, status=problem.status, version=problem.version
         ).update(status=target, version=F("version") + 1, **updates)
@@ -385,7 +385,7 @@ def report_problem(
     now = now or timezone.now()
     hq = site.headquarters
     try:
-        with transaction.atomic():
+        with photo_files_guard(), transaction.atomic():
             year = timezone.localtime(now).year
             number = NumberSequence.next_value(hq, "problem", year)
             problem = Problem.objects.create(
