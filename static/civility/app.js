@@ -157,3 +157,17 @@
     nav.scrollLeft = Math.max(0, left - (nav.clientWidth - current.offsetWidth) / 2);
   });
 })();
+
+// ==== error pages: 返回上一页 ====
+// <a data-history-back href="/"> goes back in the browser's history; without history (or without
+// this file) it is a plain link to its href.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-history-back]");
+    if (link && window.history.length > 1) {
+      event.preventDefault();
+      window.history.back();
+    }
+  });
+})();

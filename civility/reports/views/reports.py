@@ -285,6 +285,7 @@ class ReportTable(tables.Table):
         model = Report
         fields = ()
         sequence = ("period", "title", "number", "status", "published_at", "read")
+        per_page = 20  # as the view's paginate_by, also for ?per_page=0
         empty_text = gettext_lazy("暂无通报。")
         attrs = {"class": "table reports", "id": "report-table"}
         row_attrs = {

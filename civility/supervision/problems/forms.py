@@ -120,7 +120,17 @@ class MultiplePhotoField(forms.FileField):
 class ProblemActionForm(forms.Form):
     """Base of the action forms: the optional/required note and the hand-over to the workflow."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Required on every POST (issue 10): without it, actions that keep the status (督办, 签收,
+    # extension decisions) could be applied twice by concurrent or repeated posts.
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages={
+            "required": _("页面缺少问题的版本信息，请刷新页面后重试。"),
+            "invalid": _("页面的问题版本信息无效，请刷新页面后重试。"),
+            "min_value": _("页面的问题版本信息无效，请刷新页面后重试。"),
+        },
+    )
 
     def __init__(self, *args, problem, action: Action, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -136,6 +146,14 @@ class ProblemActionForm(forms.Form):
                 error_messages={"required": missing or ""},
             )
         self.initial.setdefault("version", problem.version)
+
+    def clean_version(self):
+        # int() reads full-width digits ("１"); the view compares only ASCII digits.
+        raw = str(self.data.get(self.add_prefix("version"), "")).strip()
+        value = self.cleaned_data["version"]
+        if not (raw.isascii() and raw.isdigit()) or value != self.problem.version:
+            raise ValidationError(self.fields["version"].error_messages["invalid"], code="invalid")
+        return value
 
     def perform_kwargs(self) -> dict:
         data = self.cleaned_data

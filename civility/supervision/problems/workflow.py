@@ -21,7 +21,7 @@ from django.utils import timezone
 from civility.core.errors import Conflict as BaseConflict
 from civility.core.errors import NotAllowed, Refused
 from civility.core.permissions import is_secretariat
-from civility.supervision.photos import ProcessedPhoto, attach_photos
+from civility.supervision.photos import ProcessedPhoto, attach_photos, photo_files_guard
 from civility.supervision.problems.models import (
     CREATED,
     Action,
@@ -279,7 +279,7 @@ def perform(
     if "deadline" in updates:
         data["deadline"] = updates["deadline"].isoformat()
 
-    with transaction.atomic():
+    with photo_files_guard(), transaction.atomic():
         swapped = Problem.objects.filter(
             pk=problem.pk, status=problem.status, version=problem.version
         ).update(status=target, version=F("version") + 1, **updates)
@@ -363,7 +363,7 @@ def report_problem(
     now = now or timezone.now()
     hq = site.headquarters
     try:
-        with transaction.atomic():
+        with photo_files_guard(), transaction.atomic():
             year = timezone.localtime(now).year
             number = NumberSequence.next_value(hq, "problem", year)
             problem = Problem.objects.create(
