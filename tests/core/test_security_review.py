@@ -418,13 +418,13 @@ def test_exports_neutralise_spreadsheet_formulas(client, secretariat, inspector,
 
     import openpyxl
 
-    from civility.core.exports import spreadsheet_safe
+    from civility.core.exports import csv_cell
     from civility.supervision.problems import workflow
     from tests.factories import street_site
 
-    assert spreadsheet_safe('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
-    assert spreadsheet_safe("正常文字") == "正常文字"
-    assert spreadsheet_safe(-3) == -3
+    assert csv_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    assert csv_cell("正常文字") == "正常文字"
+    assert csv_cell(-3) == "-3"
     site = street_site(street)
     workflow.report_problem(
         by=inspector,
@@ -436,5 +436,8 @@ def test_exports_neutralise_spreadsheet_formulas(client, secretariat, inspector,
     response = client.get("/problems/", {"_export": "csv"})
     assert "'=1+1 占道经营" in response.content.decode("utf-8")
     book = openpyxl.load_workbook(io.BytesIO(client.get("/problems/", {"_export": "xlsx"}).content))
-    values = [c.value for row in book.active.iter_rows() for c in row if c.value]
-    assert not any(isinstance(v, str) and v.startswith("=") for v in values)
+    cells = [c for row in book.active.iter_rows() for c in row if c.value]
+    # In Excel the text stays text: as typed, no apostrophe, not a formula.
+    typed = [c for c in cells if c.value == "=1+1 占道经营"]
+    assert [c.data_type for c in typed] == ["s"]
+    assert not any(c.data_type == "f" for c in cells)

@@ -164,7 +164,7 @@ class ProblemTable(tables.Table):
         return _(record.get_source_display())
 
     def value_deduction(self, record):
-        return str(record.effective_deduction)
+        return record.effective_deduction  # a number in the spreadsheet
 
     def value_closed_at(self, record):
         return _local(record.closed_at)
