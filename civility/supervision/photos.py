@@ -1,5 +1,6 @@
 """Photo uploads: accept only real images, re-encode them, and never keep what came in.
 
+``PhotosField`` is the one form field for several photos (problems, inspections, commentary).
 Every upload is decoded with Pillow (the file name and declared type are not trusted), its
 orientation applied, EXIF and other metadata dropped, resized so the long side is at most 1600 px
 and saved as JPEG with a small thumbnail for lists.
@@ -10,6 +11,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
@@ -17,6 +19,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from civility.supervision.problems.models import Photo
 
+MAX_PHOTOS = 9  # in one form
 MAX_UPLOAD_BYTES = 15 * 1024 * 1024
 MAX_PIXELS = 60_000_000  # about 60 megapixels: more than any phone camera, far below a bomb
 MAX_SIDE = 20_000
@@ -86,6 +89,49 @@ def process_upload(upload) -> ProcessedPhoto:
     except (OSError, ValueError, SyntaxError):
         raise ValidationError(_("图片文件已损坏或不完整。"), code="corrupt") from None
     return ProcessedPhoto(image=full, thumbnail=thumb, width=width, height=height)
+
+
+class MultiplePhotoInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """One or more photos; cleans to a list of ProcessedPhoto, an unusable file named by its
+    position. ``camera`` lets a phone open the camera at once (the inspector's and the unit's
+    photos of a site); otherwise the person picks files."""
+
+    def __init__(self, *, max_count: int = MAX_PHOTOS, camera: bool = True, **kwargs):
+        self.max_count = max_count
+        attrs = {"accept": "image/*", "multiple": True}
+        if camera:
+            attrs["capture"] = "environment"
+        kwargs.setdefault("widget", MultiplePhotoInput(attrs=attrs))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not files:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        if len(files) > self.max_count:
+            raise ValidationError(
+                _("一次最多上传 %(n)s 张照片。") % {"n": self.max_count}, code="too_many"
+            )
+        processed, errors = [], []
+        for number, upload in enumerate(files, start=1):
+            try:
+                processed.append(process_upload(upload))
+            except ValidationError as error:
+                name = getattr(upload, "name", "") or "?"
+                errors.extend(
+                    _("第 %(number)s 张照片（%(name)s）：%(message)s")
+                    % {"number": number, "name": name, "message": message}
+                    for message in error.messages
+                )
+        if errors:
+            raise ValidationError(errors)
+        return processed
 
 
 def attach_photos(photos, *, kind, by, problem=None, commentary=None, event=None) -> list:
