@@ -542,9 +542,7 @@ def report_detail(request, period: Period, kind: str):
         }
         return render(request, "reports/missing.html", context, status=404)
     reports.mark_read(report, request.user)
-    response = render(request, "reports/detail.html", _detail_context(request, report))
-    response["Vary"] = "HX-Request"
-    return response
+    return render(request, "reports/detail.html", _detail_context(request, report))
 
 
 @login_required
