@@ -286,7 +286,7 @@ class ReportTable(tables.Table):
         fields = ()
         sequence = ("period", "title", "number", "status", "published_at", "read")
         empty_text = gettext_lazy("暂无通报。")
-        attrs = {"class": "table reports", "id": "report-table"}
+        attrs = {"class": "table reports phone-cards", "id": "report-table"}
         row_attrs = {
             "data-pk": lambda record: record.pk,
             "data-status": lambda record: record.status,
