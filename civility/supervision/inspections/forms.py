@@ -119,7 +119,9 @@ class PhotosField(forms.Field):
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)
-        attrs.update({"accept": "image/*", "capture": "environment", "multiple": True})
+        # No capture="environment": with ``multiple`` Android would open the camera and hide the
+        # gallery, contradicting the hint "可拍摄或选择多张"; without it the phone offers both.
+        attrs.update({"accept": "image/*", "multiple": True})
         return attrs
 
     def to_python(self, data):

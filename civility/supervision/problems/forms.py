@@ -87,7 +87,9 @@ class MultiplePhotoField(forms.FileField):
     """Several image files; each is checked and re-encoded by ``photos.process_upload``."""
 
     def __init__(self, *args, **kwargs):
-        attrs = {"accept": "image/*", "capture": "environment", "multiple": True}
+        # No capture="environment": with ``multiple`` Android would open the camera and hide the
+        # gallery; without it the phone offers both.
+        attrs = {"accept": "image/*", "multiple": True}
         kwargs.setdefault("widget", MultiplePhotoInput(attrs=attrs))
         super().__init__(*args, **kwargs)
 
@@ -259,7 +261,7 @@ class SubmitActionForm(ProblemActionForm):
         label=_("整改后照片"),
         required=True,
         error_messages={"required": _("请至少上传一张整改后照片。")},
-        help_text=format_lazy(_("可直接拍照，最多 {n} 张。"), n=MAX_PHOTOS),
+        help_text=format_lazy(_("可拍照或从相册选择，最多 {n} 张。"), n=MAX_PHOTOS),
     )
 
 
