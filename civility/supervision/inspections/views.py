@@ -98,7 +98,7 @@ def inspection_new(request):
         existing = token and Inspection.objects.filter(client_token=token).first()
         if existing and is_inspection_author(user, existing):
             return redirect("inspection_detail", existing.pk)
-        form = NewInspectionForm(request.POST, teams=teams)
+        form = NewInspectionForm(request.POST, teams=teams, user=user)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -115,7 +115,7 @@ def inspection_new(request):
             else:
                 return redirect("inspection_detail", inspection.pk)
     else:
-        form = NewInspectionForm(teams=teams)
+        form = NewInspectionForm(teams=teams, user=user)
     context = {"form": form, "has_teams": teams.exists(), "nav_section": "inspections"}
     return render(request, "supervision/inspections/new.html", context)
 
