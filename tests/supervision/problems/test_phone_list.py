@@ -89,14 +89,16 @@ def test_browser_phone_tab_bar_shows_that_it_scrolls(live_server, page, listed):
     page.set_viewport_size(PHONE)
     browser_login(page, live_server, "b_secretariat")
     nav = page.locator("nav.mainnav")
-    page.wait_for_function("document.querySelector('nav.mainnav').classList.contains('more-right')")
+    page.wait_for_function(
+        "() => document.querySelector('nav.mainnav').classList.contains('more-right')"
+    )
     arrow = page.evaluate(
         "getComputedStyle(document.querySelector('nav.mainnav'), '::after').content"
     )
     assert arrow == '"›"'
     nav.evaluate("n => n.scrollTo(n.scrollWidth, 0)")
     page.wait_for_function(
-        "!document.querySelector('nav.mainnav').classList.contains('more-right')"
+        "() => !document.querySelector('nav.mainnav').classList.contains('more-right')"
     )
     assert "more-left" in nav.get_attribute("class")
     nav.get_by_role("link", name="责任分解", exact=True).click()
