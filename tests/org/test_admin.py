@@ -229,7 +229,7 @@ def test_admin_assignment_changelist_shows_due_state_labels(su_client, assignmen
 
     content = response.content.decode()
     for label in Assignment.DueState.labels:
-        assert label in content
+        assert str(label) in content
     assert "admin/img/icon-no.svg" in content
 
 

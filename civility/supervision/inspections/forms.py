@@ -15,7 +15,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civility.core.choice_labels import translated
 from civility.org.models import ProblemCategory, Unit
 from civility.supervision.inspections.models import Inspection
 from civility.supervision.photos import process_upload
@@ -57,7 +56,7 @@ class NewInspectionForm(forms.Form):
     )
     kind = forms.ChoiceField(
         label=_("督查方式"),
-        choices=translated(Inspection.Kind.choices),
+        choices=Inspection.Kind.choices,
         initial=Inspection.Kind.ROUTINE,
     )
     date = forms.DateField(

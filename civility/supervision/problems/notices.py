@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from civility.core.i18n import site_language
 from civility.supervision.notifications.services import liaisons, notify, secretariat
 
 
@@ -43,5 +44,6 @@ def problem_changed(problem, action, *, by) -> None:
     else:
         users = [problem.reported_by]
     label = f"{problem.number}（{problem.site}·{problem.category}）"
-    text = template.format(label=label, action=getattr(action, "label", action))
+    with site_language():
+        text = template.format(label=label, action=getattr(action, "label", action))
     notify(users, kind, text, problem=problem, url=problem_url(problem))

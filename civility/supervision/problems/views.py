@@ -230,7 +230,7 @@ def _get_problem(request, number: str, *, for_page: bool = True) -> Problem:
 
 def _status_label(value: str) -> str:
     try:
-        return _(Problem.Status(value).label)
+        return Problem.Status(value).label
     except ValueError:
         return ""
 
@@ -265,13 +265,13 @@ def _action_buttons(user, problem: Problem) -> list[dict]:
         buttons.append(
             {
                 "action": action.value,
-                "label": _(action.label),
+                "label": action.label,
                 "url": url,
                 "form_url": f"{url}?v={problem.version}",
                 "direct": action in DIRECT_ACTIONS,
                 "style": style,
                 "confirm": (
-                    _("确定%(action)s？此操作不可撤销。") % {"action": _(action.label)}
+                    _("确定%(action)s？此操作不可撤销。") % {"action": action.label}
                     if action == Action.APPROVE_EXTENSION
                     else ""
                 ),
@@ -410,7 +410,7 @@ def problem_act(request, number, action):
     if seen is not None and seen != problem.version:
         return _conflict(request, Conflict(problem))
     if not workflow.is_allowed(user, problem, action):
-        message = _("您现在不能对该问题执行「%(action)s」。") % {"action": _(action.label)}
+        message = _("您现在不能对该问题执行「%(action)s」。") % {"action": action.label}
         return _denied(request, problem, message)
     if request.method == "GET":
         return _form_response(
