@@ -6,11 +6,13 @@ department), representative, and the anonymous client.
 
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.db import transaction
 
 from civility.core.roles import Role
 from tests.factories import street_site
@@ -167,6 +169,14 @@ def superuser(db):
 def client_for(client, user):
     client.force_login(user)
     return client
+
+
+@contextmanager
+def rolled_back():
+    """A savepoint that is always rolled back: several attempts can start from one set-up."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 # --- browser tests --------------------------------------------------------------------------
