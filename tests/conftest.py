@@ -34,12 +34,15 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # An in-memory SQLite test database is shared by every thread of the live server through a
     # single connection, which breaks when a page loads several photos at once. A file database
-    # gives each request its own connection (WAL, busy timeout), as in production.
+    # gives each request its own connection (WAL, busy timeout), as in production. Each
+    # pytest-xdist worker (PYTEST_XDIST_WORKER: gw0, gw1 …) has its own folder and so its own file
+    # (pytest-django also suffixes the name with the worker id); the pid keeps parallel runs apart.
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
         import tempfile
 
-        folder = Path(tempfile.gettempdir()) / f"civility-tests-{os.getpid()}"
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        folder = Path(tempfile.gettempdir()) / f"civility-tests-{worker}-{os.getpid()}"
         folder.mkdir(exist_ok=True)
         database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
         config._civility_db_folder = folder
