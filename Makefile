@@ -3,6 +3,7 @@
 #   make venv           create .venv (Python >= 3.12) and install civility[dev] with constraints.txt
 #   make demo           migrate, load fixtures, create demo logins, run the development server
 #   make test           ruff, migrations check, deploy check, pytest on SQLite and on PostgreSQL
+#                       in PYTEST_WORKERS (default 2) processes; prints how long it took
 #   make serve          production-style: collectstatic, migrate, gunicorn with DEBUG=0
 #   make check-deploy   Django's deployment checks with production settings
 #   make lint / format  ruff check / ruff format + ruff check --fix
@@ -23,6 +24,9 @@ STAMP := $(VENV)/.installed
 MANAGE := $(VPY) manage.py
 RUFF := $(VENV)/bin/ruff
 PYTEST := $(VENV)/bin/pytest -q -p no:cacheprovider
+# pytest-xdist processes for each pytest run (0: everything in the pytest process itself).
+PYTEST_WORKERS ?= 2
+XDIST := -n $(PYTEST_WORKERS)
 FIXTURES := $(sort $(wildcard fixtures/*.json))
 DEMO_URL := http://127.0.0.1:8000
 DEMO_LOGINS := admin, secretariat, leader, inspector, liaison, liaison2, representative
@@ -96,7 +100,16 @@ endif
 	$(MANAGE) runserver 127.0.0.1:8000
 
 # --- tests --------------------------------------------------------------------------------------
+# Each pytest run fails on exit code 5 (nothing collected) as on any other failure.
+define run_pytest
+	rc=0; $(2) || rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests $(1): failing" >&2; \
+	elif [ $$rc -ne 0 ]; then echo "pytest $(1) failed (exit code $$rc)" >&2; fi; \
+	exit $$rc
+endef
+
 test: export DJANGO_ALLOW_ASYNC_UNSAFE := true
+test: TEST_STARTED := $(shell date +%s)
 test: $(STAMP)
 	@echo "==> ruff"
 	$(RUFF) check .
@@ -105,25 +118,21 @@ test: $(STAMP)
 	$(MANAGE) makemigrations --check --dry-run
 	@echo "==> deployment checks"
 	$(CHECK_DEPLOY)
-	@echo "==> pytest on SQLite"
-	@echo 'env -u DATABASE_URL $(PYTEST)'; rc=0; env -u DATABASE_URL $(PYTEST) || rc=$$?; \
-	if [ $$rc -eq 5 ]; then echo "pytest collected no tests on SQLite: failing" >&2; \
-	elif [ $$rc -ne 0 ]; then echo "pytest on SQLite failed (exit code $$rc)" >&2; fi; \
-	exit $$rc
+	@echo "==> pytest on SQLite (browser tests included)"
+	@echo 'env -u DATABASE_URL $(PYTEST) $(XDIST)'
+	@$(call run_pytest,on SQLite,env -u DATABASE_URL $(PYTEST) $(XDIST))
 	@if scripts/test-postgres.sh --find >/dev/null 2>&1; then \
 		echo "==> pytest on PostgreSQL"; \
-		echo 'scripts/test-postgres.sh $(PYTEST) -m "not browser"'; \
-		rc=0; scripts/test-postgres.sh $(PYTEST) -m "not browser" || rc=$$?; \
-		if [ $$rc -eq 5 ]; then echo "pytest collected no tests on PostgreSQL: failing" >&2; \
-		elif [ $$rc -ne 0 ]; then echo "pytest on PostgreSQL failed (exit code $$rc)" >&2; fi; \
-		exit $$rc; \
+		echo 'scripts/test-postgres.sh $(PYTEST) $(XDIST) -m "not browser"'; \
+		$(call run_pytest,on PostgreSQL,scripts/test-postgres.sh $(PYTEST) $(XDIST) -m "not browser"); \
 	elif [[ "$${CI:-}" =~ ^([Tt][Rr][Uu][Ee]|1|[Yy][Ee][Ss])$$ ]]; then \
 		echo "PostgreSQL not found, and CI=$${CI} requires the PostgreSQL run: failing" >&2; \
 		exit 1; \
 	else \
 		echo "PostgreSQL not found: skipping the PostgreSQL run"; \
 	fi
-	@echo "==> all checks passed"
+	@elapsed=$$(( $$(date +%s) - $(TEST_STARTED) )); \
+	printf '==> all checks passed in %dm%02ds\n' $$((elapsed / 60)) $$((elapsed % 60))
 
 check-deploy: $(STAMP)
 	$(CHECK_DEPLOY)

@@ -6,11 +6,13 @@ department), representative, and the anonymous client.
 
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.db import transaction
 
 from civility.core.roles import Role
 from tests.factories import street_site
@@ -32,12 +34,15 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # An in-memory SQLite test database is shared by every thread of the live server through a
     # single connection, which breaks when a page loads several photos at once. A file database
-    # gives each request its own connection (WAL, busy timeout), as in production.
+    # gives each request its own connection (WAL, busy timeout), as in production. Each
+    # pytest-xdist worker (PYTEST_XDIST_WORKER: gw0, gw1 …) has its own folder and so its own file
+    # (pytest-django also suffixes the name with the worker id); the pid keeps parallel runs apart.
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
         import tempfile
 
-        folder = Path(tempfile.gettempdir()) / f"civility-tests-{os.getpid()}"
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        folder = Path(tempfile.gettempdir()) / f"civility-tests-{worker}-{os.getpid()}"
         folder.mkdir(exist_ok=True)
         database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
         config._civility_db_folder = folder
@@ -167,6 +172,14 @@ def superuser(db):
 def client_for(client, user):
     client.force_login(user)
     return client
+
+
+@contextmanager
+def rolled_back():
+    """A savepoint that is always rolled back: several attempts can start from one set-up."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 # --- browser tests --------------------------------------------------------------------------

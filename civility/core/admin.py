@@ -14,7 +14,7 @@ ROLE_LABELS = dict(Role.choices)
 
 
 def role_label(group_name: str) -> str:
-    return ROLE_LABELS.get(group_name, group_name)
+    return str(ROLE_LABELS.get(group_name, group_name))
 
 
 def user_role_labels(user: User) -> str:

@@ -6,14 +6,15 @@ flush the database, and takes the model classes so it works with historical mode
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    SECRETARIAT = "secretariat", "创建办"
-    LEADER = "leader", "指挥部领导"
-    INSPECTOR = "inspector", "督查员"
-    LIAISON = "liaison", "责任单位联络员"
-    REPRESENTATIVE = "representative", "人大代表/政协委员"
+    SECRETARIAT = "secretariat", _("创建办")
+    LEADER = "leader", _("指挥部领导")
+    INSPECTOR = "inspector", _("督查员")
+    LIAISON = "liaison", _("责任单位联络员")
+    REPRESENTATIVE = "representative", _("人大代表/政协委员")
 
 
 # Apps whose models the secretariat maintains in the admin.
@@ -30,7 +31,7 @@ def sync_role_groups(Group, Permission) -> None:
         codename__in=["view_loginfailure", "delete_loginfailure"],
     )
     for role in Role:
-        group, _ = Group.objects.get_or_create(name=role.value)
+        group, _created = Group.objects.get_or_create(name=role.value)
         if role == Role.SECRETARIAT:
             group.permissions.set(list(maintained) + list(user_perms))
         else:

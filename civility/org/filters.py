@@ -3,7 +3,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civility.core.choice_labels import translated
 from civility.org.models import Assignment, Unit, WorkGroup
 
 
@@ -15,7 +14,7 @@ class AssignmentFilter(django_filters.FilterSet):
     unit_kind = django_filters.ChoiceFilter(
         label=_("单位类别"),
         field_name="unit__kind",
-        choices=translated(Unit.Kind.choices),
+        choices=Unit.Kind.choices,
         empty_label=_("全部类别"),
     )
     street = django_filters.ModelChoiceFilter(
@@ -29,12 +28,12 @@ class AssignmentFilter(django_filters.FilterSet):
     )
     due_state = django_filters.ChoiceFilter(
         label=_("完成状态"),
-        choices=translated(Assignment.DueState.choices),
+        choices=Assignment.DueState.choices,
         method="filter_due_state",
         empty_label=_("全部状态"),
     )
     cycle = django_filters.ChoiceFilter(
-        label=_("周期"), choices=translated(Assignment.Cycle.choices), empty_label=_("全部周期")
+        label=_("周期"), choices=Assignment.Cycle.choices, empty_label=_("全部周期")
     )
 
     class Meta:

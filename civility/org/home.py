@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from civility.core.permissions import sees_everything
@@ -45,8 +44,7 @@ def assignments_section(request) -> dict | None:
         "sees_everything": sees_everything(user),
         "assignment_total": counts["total"],
         "due_cards": [
-            {"state": state, "label": gettext(state.label), "count": counts[state.value]}
-            for state in states
+            {"state": state, "label": state.label, "count": counts[state.value]} for state in states
         ],
         "urgent": urgent,
     }
@@ -59,7 +57,7 @@ def units_section(request) -> dict | None:
     counts = Unit.objects.filter(active=True).aggregate(
         **{kind.value: Count("id", filter=Q(kind=kind)) for kind in Unit.Kind}
     )
-    return {"unit_kinds": [(gettext(kind.label), counts[kind.value]) for kind in Unit.Kind]}
+    return {"unit_kinds": [(kind.label, counts[kind.value]) for kind in Unit.Kind]}
 
 
 def links_section(request) -> dict:

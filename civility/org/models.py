@@ -9,20 +9,21 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Headquarters(models.Model):
-    name = models.CharField("名称", max_length=100, unique=True)
-    district = models.CharField("行政区", max_length=50, help_text="例如：湖里区")
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    district = models.CharField(_("行政区"), max_length=50, help_text=_("例如：湖里区"))
     code = models.CharField(
-        "问题编号前缀", max_length=10, unique=True, help_text="问题编号的前缀，例如 HL"
+        _("问题编号前缀"), max_length=10, unique=True, help_text=_("问题编号的前缀，例如 HL")
     )
-    doc_prefix = models.CharField("发文字号前缀", max_length=20, help_text="例如：湖创指")
-    start_date = models.DateField("起始日期")
-    end_date = models.DateField("截止日期", null=True, blank=True)
+    doc_prefix = models.CharField(_("发文字号前缀"), max_length=20, help_text=_("例如：湖创指"))
+    start_date = models.DateField(_("起始日期"))
+    end_date = models.DateField(_("截止日期"), null=True, blank=True)
     commander = models.ForeignKey(
         "Leader",
-        verbose_name="总指挥",
+        verbose_name=_("总指挥"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -30,7 +31,7 @@ class Headquarters(models.Model):
     )
     executive_deputy = models.ForeignKey(
         "Leader",
-        verbose_name="常务副总指挥",
+        verbose_name=_("常务副总指挥"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -38,17 +39,17 @@ class Headquarters(models.Model):
     )
     office_unit = models.ForeignKey(
         "Unit",
-        verbose_name="办公室所在单位",
+        verbose_name=_("办公室所在单位"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
     )
-    description = models.TextField("简介", blank=True)
+    description = models.TextField(_("简介"), blank=True)
 
     class Meta:
-        verbose_name = "指挥部"
-        verbose_name_plural = "指挥部"
+        verbose_name = _("指挥部")
+        verbose_name_plural = _("指挥部")
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
@@ -67,40 +68,40 @@ class Headquarters(models.Model):
 
 class Leader(models.Model):
     class Body(models.TextChoices):
-        PARTY = "party", "区委"
-        CONGRESS = "congress", "区人大"
-        GOVERNMENT = "government", "区政府"
-        CPPCC = "cppcc", "区政协"
-        DISCIPLINE = "discipline", "区纪委"
+        PARTY = "party", _("区委")
+        CONGRESS = "congress", _("区人大")
+        GOVERNMENT = "government", _("区政府")
+        CPPCC = "cppcc", _("区政协")
+        DISCIPLINE = "discipline", _("区纪委")
 
     class HqRole(models.TextChoices):
-        COMMANDER = "commander", "总指挥"
-        EXECUTIVE_DEPUTY = "executive_deputy", "常务副总指挥"
-        DEPUTY = "deputy", "副总指挥"
-        MEMBER = "member", "成员"
+        COMMANDER = "commander", _("总指挥")
+        EXECUTIVE_DEPUTY = "executive_deputy", _("常务副总指挥")
+        DEPUTY = "deputy", _("副总指挥")
+        MEMBER = "member", _("成员")
 
     headquarters = models.ForeignKey(
-        Headquarters, verbose_name="指挥部", on_delete=models.CASCADE, related_name="leaders"
+        Headquarters, verbose_name=_("指挥部"), on_delete=models.CASCADE, related_name="leaders"
     )
-    name = models.CharField("姓名", max_length=50)
+    name = models.CharField(_("姓名"), max_length=50)
     user = models.OneToOneField(
         "core.User",
-        verbose_name="登录用户",
+        verbose_name=_("登录用户"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="leader_profile",
     )
-    title = models.CharField("职务", max_length=100, help_text="例如：区委书记")
-    body = models.CharField("所属班子", max_length=20, choices=Body.choices)
+    title = models.CharField(_("职务"), max_length=100, help_text=_("例如：区委书记"))
+    body = models.CharField(_("所属班子"), max_length=20, choices=Body.choices)
     hq_role = models.CharField(
-        "指挥部职务", max_length=20, choices=HqRole.choices, default=HqRole.MEMBER
+        _("指挥部职务"), max_length=20, choices=HqRole.choices, default=HqRole.MEMBER
     )
-    order = models.PositiveSmallIntegerField("排序", default=0)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
-        verbose_name = "领导"
-        verbose_name_plural = "领导"
+        verbose_name = _("领导")
+        verbose_name_plural = _("领导")
         ordering = ["headquarters", "order", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -114,39 +115,39 @@ class Leader(models.Model):
 
 class Unit(models.Model):
     class Kind(models.TextChoices):
-        STREET = "street", "街道"
-        COMMUNITY = "community", "社区"
-        DEPARTMENT = "department", "区直部门"
-        STATIONED = "stationed", "驻区单位"
-        OTHER = "other", "其他"
+        STREET = "street", _("街道")
+        COMMUNITY = "community", _("社区")
+        DEPARTMENT = "department", _("区直部门")
+        STATIONED = "stationed", _("驻区单位")
+        OTHER = "other", _("其他")
 
     # 块 units have an area and a field score; 条 units (departments) do not.
     AREA_KINDS = (Kind.STREET, Kind.COMMUNITY)
 
     headquarters = models.ForeignKey(
-        Headquarters, verbose_name="指挥部", on_delete=models.CASCADE, related_name="units"
+        Headquarters, verbose_name=_("指挥部"), on_delete=models.CASCADE, related_name="units"
     )
-    name = models.CharField("名称", max_length=100)
-    short_name = models.CharField("简称", max_length=50, blank=True)
-    kind = models.CharField("类别", max_length=20, choices=Kind.choices)
+    name = models.CharField(_("名称"), max_length=100)
+    short_name = models.CharField(_("简称"), max_length=50, blank=True)
+    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
         "self",
-        verbose_name="所属街道",
+        verbose_name=_("所属街道"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="children",
-        help_text="社区必须填写所属街道；其他类别留空。",
+        help_text=_("社区必须填写所属街道；其他类别留空。"),
     )
-    is_committee_member = models.BooleanField("文明委成员单位", default=False)
-    active = models.BooleanField("启用", default=True)
-    order = models.PositiveSmallIntegerField("排序", default=0)
-    address = models.CharField("地址", max_length=200, blank=True)
-    phone = models.CharField("联系电话", max_length=30, blank=True)
+    is_committee_member = models.BooleanField(_("文明委成员单位"), default=False)
+    active = models.BooleanField(_("启用"), default=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
 
     class Meta:
-        verbose_name = "责任单位"
-        verbose_name_plural = "责任单位"
+        verbose_name = _("责任单位")
+        verbose_name_plural = _("责任单位")
         ordering = ["headquarters", "kind", "order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["headquarters", "name"], name="unit_name_unique"),
@@ -179,13 +180,13 @@ class Unit(models.Model):
 
 class WorkGroup(models.Model):
     headquarters = models.ForeignKey(
-        Headquarters, verbose_name="指挥部", on_delete=models.CASCADE, related_name="work_groups"
+        Headquarters, verbose_name=_("指挥部"), on_delete=models.CASCADE, related_name="work_groups"
     )
-    name = models.CharField("名称", max_length=50)
-    order = models.PositiveSmallIntegerField("排序", default=0)
+    name = models.CharField(_("名称"), max_length=50)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
     head = models.ForeignKey(
         Leader,
-        verbose_name="组长",
+        verbose_name=_("组长"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -193,20 +194,20 @@ class WorkGroup(models.Model):
     )
     lead_unit = models.ForeignKey(
         Unit,
-        verbose_name="牵头单位",
+        verbose_name=_("牵头单位"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="led_groups",
     )
     member_units = models.ManyToManyField(
-        Unit, verbose_name="成员单位", blank=True, related_name="work_groups"
+        Unit, verbose_name=_("成员单位"), blank=True, related_name="work_groups"
     )
-    duties = models.TextField("工作职责", blank=True)
+    duties = models.TextField(_("工作职责"), blank=True)
 
     class Meta:
-        verbose_name = "工作组"
-        verbose_name_plural = "工作组"
+        verbose_name = _("工作组")
+        verbose_name_plural = _("工作组")
         ordering = ["headquarters", "order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["headquarters", "name"], name="workgroup_name_unique")
@@ -231,24 +232,24 @@ class Linkage(models.Model):
     """
 
     class Kind(models.TextChoices):
-        LEADER_CONTACT = "contact", "挂钩联系"
-        PAIRING = "pairing", "结对共建"
-        CADRE_AREA = "cadre", "包片下点"
+        LEADER_CONTACT = "contact", _("挂钩联系")
+        PAIRING = "pairing", _("结对共建")
+        CADRE_AREA = "cadre", _("包片下点")
 
     headquarters = models.ForeignKey(
-        Headquarters, verbose_name="指挥部", on_delete=models.CASCADE, related_name="linkages"
+        Headquarters, verbose_name=_("指挥部"), on_delete=models.CASCADE, related_name="linkages"
     )
-    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
     target = models.ForeignKey(
         Unit,
-        verbose_name="挂钩/结对对象",
+        verbose_name=_("挂钩/结对对象"),
         on_delete=models.CASCADE,
         related_name="linkages_in",
-        help_text="被联系的街道或社区",
+        help_text=_("被联系的街道或社区"),
     )
     leader = models.ForeignKey(
         Leader,
-        verbose_name="挂钩领导",
+        verbose_name=_("挂钩领导"),
         on_delete=models.CASCADE,
         null=True,
         blank=True,
@@ -256,21 +257,21 @@ class Linkage(models.Model):
     )
     department = models.ForeignKey(
         Unit,
-        verbose_name="结对部门",
+        verbose_name=_("结对部门"),
         on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="linkages_out",
     )
-    cadre_name = models.CharField("下点干部", max_length=100, blank=True)
-    area = models.CharField("包片范围", max_length=200, blank=True)
-    start_date = models.DateField("开始日期")
-    end_date = models.DateField("结束日期", null=True, blank=True)
-    note = models.CharField("备注", max_length=200, blank=True)
+    cadre_name = models.CharField(_("下点干部"), max_length=100, blank=True)
+    area = models.CharField(_("包片范围"), max_length=200, blank=True)
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"), null=True, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "挂钩与结对"
-        verbose_name_plural = "挂钩与结对"
+        verbose_name = _("挂钩与结对")
+        verbose_name_plural = _("挂钩与结对")
         ordering = ["headquarters", "kind", "target__order", "id"]
         constraints = [
             models.CheckConstraint(
@@ -324,12 +325,12 @@ class Linkage(models.Model):
 class AssessmentMethod(models.Model):
     """测评方法: 实地考察, 材料审核, 问卷调查, 网络调查, 听取汇报, 整体观察."""
 
-    name = models.CharField("名称", max_length=20, unique=True)
-    order = models.PositiveSmallIntegerField("排序", default=0)
+    name = models.CharField(_("名称"), max_length=20, unique=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
-        verbose_name = "测评方法"
-        verbose_name_plural = "测评方法"
+        verbose_name = _("测评方法")
+        verbose_name_plural = _("测评方法")
         ordering = ["order", "id"]
 
     def __str__(self) -> str:
@@ -340,38 +341,38 @@ class Indicator(models.Model):
     """测评指标, a three-level tree: Ⅰ 测评项目 → Ⅱ 指标名称 → Ⅲ 测评内容."""
 
     class Level(models.IntegerChoices):
-        ITEM = 1, "测评项目"
-        INDEX = 2, "指标名称"
-        CONTENT = 3, "测评内容"
+        ITEM = 1, _("测评项目")
+        INDEX = 2, _("指标名称")
+        CONTENT = 3, _("测评内容")
 
     class Source(models.TextChoices):
-        NATIONAL = "national", "全国文明城市测评体系"
-        PROVINCIAL = "provincial", "全省文明城区测评体系"
+        NATIONAL = "national", _("全国文明城市测评体系")
+        PROVINCIAL = "provincial", _("全省文明城区测评体系")
 
     headquarters = models.ForeignKey(
-        Headquarters, verbose_name="指挥部", on_delete=models.CASCADE, related_name="indicators"
+        Headquarters, verbose_name=_("指挥部"), on_delete=models.CASCADE, related_name="indicators"
     )
     parent = models.ForeignKey(
         "self",
-        verbose_name="上级指标",
+        verbose_name=_("上级指标"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="children",
     )
-    level = models.PositiveSmallIntegerField("层级", choices=Level.choices)
-    code = models.CharField("编号", max_length=20, help_text="例如 Ⅰ-3、Ⅱ-3.2、Ⅲ-3.2.1")
-    name = models.CharField("名称", max_length=300)
+    level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices)
+    code = models.CharField(_("编号"), max_length=20, help_text=_("例如 Ⅰ-3、Ⅱ-3.2、Ⅲ-3.2.1"))
+    name = models.CharField(_("名称"), max_length=300)
     methods = models.ManyToManyField(
-        AssessmentMethod, verbose_name="测评方法", blank=True, related_name="indicators"
+        AssessmentMethod, verbose_name=_("测评方法"), blank=True, related_name="indicators"
     )
-    source = models.CharField("来源", max_length=20, choices=Source.choices)
-    edition = models.CharField("版本", max_length=30, blank=True, help_text="例如：2005年版")
-    order = models.PositiveSmallIntegerField("排序", default=0)
+    source = models.CharField(_("来源"), max_length=20, choices=Source.choices)
+    edition = models.CharField(_("版本"), max_length=30, blank=True, help_text=_("例如：2005年版"))
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
-        verbose_name = "测评指标"
-        verbose_name_plural = "测评指标"
+        verbose_name = _("测评指标")
+        verbose_name_plural = _("测评指标")
         ordering = ["headquarters", "order", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -394,14 +395,14 @@ class Indicator(models.Model):
 
 class SiteType(models.Model):
     headquarters = models.ForeignKey(
-        Headquarters, verbose_name="指挥部", on_delete=models.CASCADE, related_name="site_types"
+        Headquarters, verbose_name=_("指挥部"), on_delete=models.CASCADE, related_name="site_types"
     )
-    name = models.CharField("名称", max_length=30)
-    order = models.PositiveSmallIntegerField("排序", default=0)
+    name = models.CharField(_("名称"), max_length=30)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
-        verbose_name = "点位类型"
-        verbose_name_plural = "点位类型"
+        verbose_name = _("点位类型")
+        verbose_name_plural = _("点位类型")
         ordering = ["headquarters", "order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["headquarters", "name"], name="sitetype_name_unique")
@@ -413,46 +414,48 @@ class SiteType(models.Model):
 
 class Site(models.Model):
     headquarters = models.ForeignKey(
-        Headquarters, verbose_name="指挥部", on_delete=models.CASCADE, related_name="sites"
+        Headquarters, verbose_name=_("指挥部"), on_delete=models.CASCADE, related_name="sites"
     )
-    name = models.CharField("名称", max_length=100)
+    name = models.CharField(_("名称"), max_length=100)
     type = models.ForeignKey(
-        SiteType, verbose_name="点位类型", on_delete=models.PROTECT, related_name="sites"
+        SiteType, verbose_name=_("点位类型"), on_delete=models.PROTECT, related_name="sites"
     )
     street = models.ForeignKey(
         Unit,
-        verbose_name="所在街道",
+        verbose_name=_("所在街道"),
         on_delete=models.PROTECT,
         related_name="street_sites",
         limit_choices_to={"kind": Unit.Kind.STREET},
     )
     community = models.ForeignKey(
         Unit,
-        verbose_name="所在社区",
+        verbose_name=_("所在社区"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="community_sites",
         limit_choices_to={"kind": Unit.Kind.COMMUNITY},
     )
-    address = models.CharField("地址", max_length=200, blank=True)
-    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(
+        _("经度"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     default_unit = models.ForeignKey(
         Unit,
-        verbose_name="默认责任单位（块）",
+        verbose_name=_("默认责任单位（块）"),
         on_delete=models.PROTECT,
         related_name="default_sites",
-        help_text="通常为所在街道或社区，现场交办时默认交给它。",
+        help_text=_("通常为所在街道或社区，现场交办时默认交给它。"),
     )
     cooperating_units = models.ManyToManyField(
-        Unit, verbose_name="协办部门（条）", blank=True, related_name="cooperating_sites"
+        Unit, verbose_name=_("协办部门（条）"), blank=True, related_name="cooperating_sites"
     )
-    active = models.BooleanField("启用", default=True)
+    active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
-        verbose_name = "点位"
-        verbose_name_plural = "点位"
+        verbose_name = _("点位")
+        verbose_name_plural = _("点位")
         ordering = ["headquarters", "street__order", "name"]
         constraints = [
             models.UniqueConstraint(fields=["headquarters", "name"], name="site_name_unique"),
@@ -488,24 +491,24 @@ class Site(models.Model):
 class ProblemCategory(models.Model):
     headquarters = models.ForeignKey(
         Headquarters,
-        verbose_name="指挥部",
+        verbose_name=_("指挥部"),
         on_delete=models.CASCADE,
         related_name="problem_categories",
     )
-    name = models.CharField("名称", max_length=50)
+    name = models.CharField(_("名称"), max_length=50)
     work_group = models.ForeignKey(
         WorkGroup,
-        verbose_name="归口工作组",
+        verbose_name=_("归口工作组"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="problem_categories",
     )
-    deduction = models.DecimalField("扣分", max_digits=5, decimal_places=1)
-    time_limit_hours = models.PositiveIntegerField("整改时限（小时）")
+    deduction = models.DecimalField(_("扣分"), max_digits=5, decimal_places=1)
+    time_limit_hours = models.PositiveIntegerField(_("整改时限（小时）"))
     default_department = models.ForeignKey(
         Unit,
-        verbose_name="默认协办部门（条）",
+        verbose_name=_("默认协办部门（条）"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -513,18 +516,18 @@ class ProblemCategory(models.Model):
     )
     indicator = models.ForeignKey(
         Indicator,
-        verbose_name="对应测评指标",
+        verbose_name=_("对应测评指标"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="problem_categories",
     )
-    active = models.BooleanField("启用", default=True)
-    order = models.PositiveSmallIntegerField("排序", default=0)
+    active = models.BooleanField(_("启用"), default=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
-        verbose_name = "问题类别"
-        verbose_name_plural = "问题类别"
+        verbose_name = _("问题类别")
+        verbose_name_plural = _("问题类别")
         ordering = ["headquarters", "order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["headquarters", "name"], name="category_name_unique"),
@@ -545,49 +548,49 @@ class Assignment(models.Model):
     """责任分解 — the 四个明确: 目标, 任务, 要求, 责任人, for one unit within one work group."""
 
     class Cycle(models.TextChoices):
-        ONCE = "once", "一次性"
-        WEEKLY = "weekly", "每周"
-        MONTHLY = "monthly", "每月"
-        QUARTERLY = "quarterly", "每季度"
-        YEARLY = "yearly", "每年"
-        ONGOING = "ongoing", "长期"
+        ONCE = "once", _("一次性")
+        WEEKLY = "weekly", _("每周")
+        MONTHLY = "monthly", _("每月")
+        QUARTERLY = "quarterly", _("每季度")
+        YEARLY = "yearly", _("每年")
+        ONGOING = "ongoing", _("长期")
 
     class DueState(models.TextChoices):
-        DONE = "done", "已完成"
-        OVERDUE = "overdue", "已逾期"
-        DUE_SOON = "due_soon", "即将到期"
-        ON_TRACK = "on_track", "进行中"
-        NO_DEADLINE = "no_deadline", "长期/周期"
+        DONE = "done", _("已完成")
+        OVERDUE = "overdue", _("已逾期")
+        DUE_SOON = "due_soon", _("即将到期")
+        ON_TRACK = "on_track", _("进行中")
+        NO_DEADLINE = "no_deadline", _("长期/周期")
 
     DUE_SOON_DAYS = 7
 
     work_group = models.ForeignKey(
-        WorkGroup, verbose_name="工作组", on_delete=models.PROTECT, related_name="assignments"
+        WorkGroup, verbose_name=_("工作组"), on_delete=models.PROTECT, related_name="assignments"
     )
     unit = models.ForeignKey(
-        Unit, verbose_name="责任单位", on_delete=models.PROTECT, related_name="assignments"
+        Unit, verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="assignments"
     )
-    goal = models.CharField("目标", max_length=300)
-    task = models.TextField("任务")
-    requirements = models.TextField("要求", blank=True)
-    responsible_person = models.CharField("责任人", max_length=100, help_text="姓名及职务")
+    goal = models.CharField(_("目标"), max_length=300)
+    task = models.TextField(_("任务"))
+    requirements = models.TextField(_("要求"), blank=True)
+    responsible_person = models.CharField(_("责任人"), max_length=100, help_text=_("姓名及职务"))
     indicator = models.ForeignKey(
         Indicator,
-        verbose_name="对应测评指标",
+        verbose_name=_("对应测评指标"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="assignments",
     )
-    due_date = models.DateField("完成时限", null=True, blank=True)
-    cycle = models.CharField("周期", max_length=20, choices=Cycle.choices, default=Cycle.ONCE)
-    progress = models.TextField("进展情况", blank=True)
-    completed_on = models.DateField("完成日期", null=True, blank=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    due_date = models.DateField(_("完成时限"), null=True, blank=True)
+    cycle = models.CharField(_("周期"), max_length=20, choices=Cycle.choices, default=Cycle.ONCE)
+    progress = models.TextField(_("进展情况"), blank=True)
+    completed_on = models.DateField(_("完成日期"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
-        verbose_name = "责任分解"
-        verbose_name_plural = "责任分解"
+        verbose_name = _("责任分解")
+        verbose_name_plural = _("责任分解")
         ordering = ["work_group__order", "unit__kind", "unit__order", "id"]
         constraints = [
             models.CheckConstraint(

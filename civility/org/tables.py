@@ -47,10 +47,7 @@ class AssignmentTable(tables.Table):
 
     def render_due_state(self, record):
         state = record.due_state()
-        return format_html('<span class="badge state-{}">{}</span>', state.value, _(state.label))
+        return format_html('<span class="badge state-{}">{}</span>', state.value, state.label)
 
     def value_due_state(self, record):
-        return _(record.due_state().label)
-
-    def value_cycle(self, record):
-        return _(record.get_cycle_display())
+        return record.due_state().label

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from civility.core.i18n import site_language
 from civility.core.models import User
 from civility.core.periods import Period
 from civility.core.roles import Role
@@ -252,7 +253,7 @@ def monthly_data(headquarters, period: Period) -> dict:
         "rankings": [
             {
                 "kind": kind,
-                "label": label,
+                "label": str(label),
                 "rows": [_score_row(row, previous_scores) for row in rows],
             }
             for kind, label, rows in scores.kinds
@@ -329,9 +330,10 @@ def default_narrative(kind: str, data: dict, period: Period) -> dict:
 
 
 def _compute(headquarters, period: Period) -> dict:
-    if Report.Kind.of_period(period) == Report.Kind.MONTHLY:
-        return monthly_data(headquarters, period)
-    return weekly_data(headquarters, period)
+    with site_language():  # the labels in the data are stored
+        if Report.Kind.of_period(period) == Report.Kind.MONTHLY:
+            return monthly_data(headquarters, period)
+        return weekly_data(headquarters, period)
 
 
 def compile_report(
@@ -467,7 +469,8 @@ def notify_published(report: Report) -> None:
         is_active=True,
         groups__name__in=[Role.LEADER, Role.REPRESENTATIVE, Role.LIAISON],
     ).distinct()
-    label = "更正" if report.corrects_id else report.get_kind_display()
+    with site_language():
+        label = "更正" if report.corrects_id else report.get_kind_display()
     notify(
         readers,
         Notification.Kind.REPORT,

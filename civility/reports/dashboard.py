@@ -186,7 +186,7 @@ def dashboard_data(headquarters, today: date, *, now: datetime | None = None) ->
     status = [
         {
             "status": s.value,
-            "name": gettext(s.label),
+            "name": s.label,
             "value": counts[s.value],
             "url": problems_url(status=s.value),
         }

@@ -7,7 +7,6 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civility.core.choice_labels import translated
 from civility.org.models import Headquarters
 from civility.reports import compile as reports
 from civility.reports.models import Report
@@ -65,7 +64,7 @@ class CompileForm(forms.Form):
     """生成草稿 for any period: the kind, the period, and (when there are several) the
     headquarters."""
 
-    kind = forms.ChoiceField(label=_("类型"), choices=translated(Report.Kind.choices))
+    kind = forms.ChoiceField(label=_("类型"), choices=Report.Kind.choices)
     period = forms.CharField(
         label=_("期间"),
         max_length=10,
@@ -108,7 +107,7 @@ class ReportFilter(django_filters.FilterSet):
         field_name="period_start__year", label=_("年度"), min_value=1, max_value=9999
     )
     status = django_filters.ChoiceFilter(
-        choices=translated(Report.Status.choices), label=_("状态"), empty_label=_("全部")
+        choices=Report.Status.choices, label=_("状态"), empty_label=_("全部")
     )
     read = django_filters.ChoiceFilter(
         choices=READ_CHOICES, label=_("阅读"), empty_label=_("全部"), method="filter_read"

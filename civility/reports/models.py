@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from civility.core.periods import MONTH, WEEK, Period
 from civility.org.models import Headquarters, Unit
@@ -22,51 +24,51 @@ class ScoringPolicy(models.Model):
     """The scoring rules of one year (defaults are SPEC §6); editable in the admin."""
 
     headquarters = models.ForeignKey(
-        Headquarters, verbose_name="指挥部", on_delete=models.CASCADE, related_name="policies"
+        Headquarters, verbose_name=_("指挥部"), on_delete=models.CASCADE, related_name="policies"
     )
-    year = models.PositiveSmallIntegerField("年度")
+    year = models.PositiveSmallIntegerField(_("年度"))
     field_weight = models.DecimalField(
-        "现场分权重", max_digits=4, decimal_places=2, default=Decimal("0.90"), validators=WEIGHT
+        _("现场分权重"), max_digits=4, decimal_places=2, default=Decimal("0.90"), validators=WEIGHT
     )
     rectification_weight = models.DecimalField(
-        "整改分权重", max_digits=4, decimal_places=2, default=Decimal("0.10"), validators=WEIGHT
+        _("整改分权重"), max_digits=4, decimal_places=2, default=Decimal("0.10"), validators=WEIGHT
     )
     excellent_min = models.DecimalField(
-        "优秀分数线", max_digits=5, decimal_places=1, default=90, validators=PERCENT
+        _("优秀分数线"), max_digits=5, decimal_places=1, default=90, validators=PERCENT
     )
     good_min = models.DecimalField(
-        "良好分数线", max_digits=5, decimal_places=1, default=80, validators=PERCENT
+        _("良好分数线"), max_digits=5, decimal_places=1, default=80, validators=PERCENT
     )
     pass_min = models.DecimalField(
-        "合格分数线", max_digits=5, decimal_places=1, default=60, validators=PERCENT
+        _("合格分数线"), max_digits=5, decimal_places=1, default=60, validators=PERCENT
     )
     red_list_min = models.DecimalField(
-        "红榜最低分", max_digits=5, decimal_places=1, default=90, validators=PERCENT
+        _("红榜最低分"), max_digits=5, decimal_places=1, default=90, validators=PERCENT
     )
-    red_list_size = models.PositiveSmallIntegerField("红榜每类名额", default=3)
+    red_list_size = models.PositiveSmallIntegerField(_("红榜每类名额"), default=3)
     black_list_below = models.DecimalField(
-        "黑榜分数线（低于）", max_digits=5, decimal_places=1, default=85, validators=PERCENT
+        _("黑榜分数线（低于）"), max_digits=5, decimal_places=1, default=85, validators=PERCENT
     )
-    min_site_visits = models.PositiveSmallIntegerField("块单位最少点位次数", default=3)
-    min_problems_due = models.PositiveSmallIntegerField("部门最少到期问题数", default=3)
+    min_site_visits = models.PositiveSmallIntegerField(_("块单位最少点位次数"), default=3)
+    min_problems_due = models.PositiveSmallIntegerField(_("部门最少到期问题数"), default=3)
     rework_penalty = models.DecimalField(
-        "每次退回重改扣分", max_digits=4, decimal_places=1, default=2
+        _("每次退回重改扣分"), max_digits=4, decimal_places=1, default=2
     )
     escalation_penalty = models.DecimalField(
-        "每次督办扣分", max_digits=4, decimal_places=1, default=5
+        _("每次督办扣分"), max_digits=4, decimal_places=1, default=5
     )
     pairing_weight = models.DecimalField(
-        "同奖同罚：结对社区权重",
+        _("同奖同罚：结对社区权重"),
         max_digits=4,
         decimal_places=2,
         default=Decimal("0.20"),
         validators=WEIGHT,
-        help_text="年度考评中部门得分 = (1 − 权重) × 本单位平均分 + 权重 × 结对社区平均分",
+        help_text=_("年度考评中部门得分 = (1 − 权重) × 本单位平均分 + 权重 × 结对社区平均分"),
     )
 
     class Meta:
-        verbose_name = "考评规则"
-        verbose_name_plural = "考评规则"
+        verbose_name = _("考评规则")
+        verbose_name_plural = _("考评规则")
         ordering = ["headquarters", "-year"]
         constraints = [
             models.UniqueConstraint(fields=["headquarters", "year"], name="policy_one_per_year"),
@@ -87,39 +89,40 @@ class ScoringPolicy(models.Model):
         return policy or cls(headquarters=headquarters, year=year)
 
     def band(self, total) -> str:
+        """The grade (等次) as a value: snapshots keep it in Chinese, pages translate it."""
         if total is None:
             return ""
         if total >= self.excellent_min:
-            return "优秀"
+            return gettext_noop("优秀")
         if total >= self.good_min:
-            return "良好"
+            return gettext_noop("良好")
         if total >= self.pass_min:
-            return "合格"
-        return "不合格"
+            return gettext_noop("合格")
+        return gettext_noop("不合格")
 
 
 class Veto(models.Model):
     """一票否决: the unit's annual grade is 不合格 and it may not be honoured that year."""
 
     headquarters = models.ForeignKey(
-        Headquarters, verbose_name="指挥部", on_delete=models.CASCADE, related_name="vetoes"
+        Headquarters, verbose_name=_("指挥部"), on_delete=models.CASCADE, related_name="vetoes"
     )
     unit = models.ForeignKey(
-        Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="vetoes"
+        Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="vetoes"
     )
-    year = models.PositiveSmallIntegerField("年度")
-    reason = models.TextField("否决理由")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    reason = models.TextField(_("否决理由"))
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="决定人",
+        verbose_name=_("决定人"),
         on_delete=models.PROTECT,
         related_name="+",
     )
-    decided_at = models.DateTimeField("决定时间", auto_now_add=True)
+    decided_at = models.DateTimeField(_("决定时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "一票否决"
-        verbose_name_plural = "一票否决"
+        verbose_name = _("一票否决")
+        verbose_name_plural = _("一票否决")
         ordering = ["-year", "unit"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "year"], name="veto_one_per_unit_year"),
@@ -140,8 +143,8 @@ class Report(models.Model):
     """
 
     class Kind(models.TextChoices):
-        WEEKLY = "weekly", "每周巡报"
-        MONTHLY = "monthly", "每月通报"
+        WEEKLY = "weekly", _("每周巡报")
+        MONTHLY = "monthly", _("每月通报")
 
         @property
         def period_kind(self) -> str:
@@ -153,51 +156,51 @@ class Report(models.Model):
             return cls.WEEKLY if period.kind == WEEK else cls.MONTHLY
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "草稿"
-        PUBLISHED = "published", "已发布"
-        SUPERSEDED = "superseded", "已更正"
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+        SUPERSEDED = "superseded", _("已更正")
 
     headquarters = models.ForeignKey(
-        Headquarters, verbose_name="指挥部", on_delete=models.PROTECT, related_name="reports"
+        Headquarters, verbose_name=_("指挥部"), on_delete=models.PROTECT, related_name="reports"
     )
-    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
-    period = models.CharField("期间", max_length=10, help_text="2026-W47 或 2026-11")
-    period_start = models.DateField("起始日期")
-    period_end = models.DateField("截止日期")
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    period = models.CharField(_("期间"), max_length=10, help_text=_("2026-W47 或 2026-11"))
+    period_start = models.DateField(_("起始日期"))
+    period_end = models.DateField(_("截止日期"))
     status = models.CharField(
-        "状态", max_length=12, choices=Status.choices, default=Status.DRAFT, editable=False
+        _("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT, editable=False
     )
-    year = models.PositiveSmallIntegerField("年度")
-    sequence = models.PositiveIntegerField("序号", null=True, blank=True, editable=False)
-    number = models.CharField("发文字号", max_length=50, blank=True, editable=False)
-    title = models.CharField("标题", max_length=200)
-    addressees = models.CharField("主送", max_length=200, default="各街道、区直各部门")
-    data = models.JSONField("数据", default=dict, blank=True)
-    narrative = models.JSONField("正文", default=dict, blank=True)
-    snapshot = models.JSONField("发布快照", null=True, blank=True, editable=False)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    sequence = models.PositiveIntegerField(_("序号"), null=True, blank=True, editable=False)
+    number = models.CharField(_("发文字号"), max_length=50, blank=True, editable=False)
+    title = models.CharField(_("标题"), max_length=200)
+    addressees = models.CharField(_("主送"), max_length=200, default="各街道、区直各部门")
+    data = models.JSONField(_("数据"), default=dict, blank=True)
+    narrative = models.JSONField(_("正文"), default=dict, blank=True)
+    snapshot = models.JSONField(_("发布快照"), null=True, blank=True, editable=False)
     corrects = models.OneToOneField(
         "self",
-        verbose_name="更正的通报",
+        verbose_name=_("更正的通报"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="correction",
     )
-    compiled_at = models.DateTimeField("生成时间", null=True, blank=True)
-    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    compiled_at = models.DateTimeField(_("生成时间"), null=True, blank=True)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="发布人",
+        verbose_name=_("发布人"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
     )
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
-        verbose_name = "通报"
-        verbose_name_plural = "通报"
+        verbose_name = _("通报")
+        verbose_name_plural = _("通报")
         ordering = ["-period_start", "-id"]
         indexes = [models.Index(fields=["headquarters", "kind", "period"])]
         constraints = [
@@ -251,19 +254,19 @@ class ReportRead(models.Model):
     """已阅: who opened a published report and when."""
 
     report = models.ForeignKey(
-        Report, verbose_name="通报", on_delete=models.CASCADE, related_name="reads"
+        Report, verbose_name=_("通报"), on_delete=models.CASCADE, related_name="reads"
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="阅读人",
+        verbose_name=_("阅读人"),
         on_delete=models.CASCADE,
         related_name="report_reads",
     )
-    read_at = models.DateTimeField("阅读时间", auto_now_add=True)
+    read_at = models.DateTimeField(_("阅读时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "阅读记录"
-        verbose_name_plural = "阅读记录"
+        verbose_name = _("阅读记录")
+        verbose_name_plural = _("阅读记录")
         constraints = [models.UniqueConstraint(fields=["report", "user"], name="report_read_once")]
 
     def __str__(self) -> str:

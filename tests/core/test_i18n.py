@@ -2,7 +2,6 @@
 complete and compiled, and every choice label (roles, workflow actions, model choices) is in it."""
 
 import gettext as gettext_module
-import importlib
 import inspect
 import re
 from pathlib import Path
@@ -85,7 +84,7 @@ def choice_labels() -> dict[str, str]:
     for where, cls in classes.items():
         for member in cls:
             if member.label != "—":
-                labels[str(member.label)] = where
+                labels[str(member.label)] = where  # in the active language
     return labels
 
 
@@ -146,26 +145,62 @@ def test_mo_file_exists_and_matches_the_po():
 
 def test_choice_labels_are_all_in_the_catalogue():
     msgids = {e["msgid"] for e in po_entries()}
-    missing = {label: where for label, where in choice_labels().items() if label not in msgids}
-    assert missing == {}, "add them to civility/core/choice_labels.py and run makemessages"
+    with translation.override("zh-hans"):
+        labels = choice_labels()
+    missing = {label: where for label, where in labels.items() if label not in msgids}
+    assert missing == {}, "run makemessages and translate the new entries"
 
 
-def test_choice_labels_module_lists_only_real_labels():
-    module = importlib.import_module("civility.core.choice_labels")
-    known = set(choice_labels())
-    extra = [label for label in module.LABELS if label not in known]
-    assert extra == ["优秀", "良好", "合格", "不合格"]  # the grades of reports.scoring
+def test_choice_labels_are_english_in_english_mode():
+    with translation.override("en"):
+        chinese = {label: where for label, where in choice_labels().items() if CJK.search(label)}
+    assert chinese == {}
 
 
-def test_translated_choices_follow_the_active_language():
-    from civility.core.choice_labels import translated
+def test_choices_follow_the_active_language():
     from civility.supervision.problems.models import Problem
 
-    choices = translated(Problem.Status.choices)
+    choices = Problem.Status.choices
     with translation.override("en"):
         assert dict((v, str(label)) for v, label in choices)["reported"] == "To assign"
     with translation.override("zh-hans"):
         assert dict((v, str(label)) for v, label in choices)["reported"] == "待交办"
+
+
+def test_model_verbose_names_follow_the_active_language():
+    from civility.supervision.problems.models import Problem
+
+    meta = Problem._meta
+    with translation.override("zh-hans"):
+        assert (str(meta.verbose_name), str(meta.get_field("status").verbose_name)) == (
+            "问题",
+            "状态",
+        )
+    with translation.override("en"):
+        assert (str(meta.verbose_name), str(meta.get_field("status").verbose_name)) == (
+            "Problems",
+            "Status",
+        )
+
+
+def test_model_and_field_names_are_english_in_english_mode():
+    chinese = []
+    with translation.override("en"):
+        for model in apps.get_models():
+            if not model.__module__.startswith("civility"):
+                continue
+            meta = model._meta
+            texts = {"": (meta.verbose_name, meta.verbose_name_plural)}
+            for field in meta.get_fields():
+                if not field.auto_created or field.concrete:
+                    texts[field.name] = (field.verbose_name, field.help_text)
+            for where, values in texts.items():
+                chinese += [
+                    f"{model.__name__}.{where}: {value}"
+                    for value in values
+                    if CJK.search(str(value))
+                ]
+    assert chinese == []
 
 
 # --- the pages -------------------------------------------------------------------------------

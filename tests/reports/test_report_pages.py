@@ -660,7 +660,8 @@ def test_report_photo_of_a_draft_is_refused_to_recipients(client, march):
     url = reverse("report_photo", args=[draft.pk, before])
     assert login(client, march["D2"]).get(url).status_code == 404
     client.force_login(march["leader"])
-    assert client.get(url).status_code == 200
+    response = client.get(url)
+    assert (response.status_code, response["Content-Type"]) == (200, "image/jpeg")
 
 
 def test_report_photo_requires_login(client, march):

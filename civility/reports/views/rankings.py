@@ -156,7 +156,7 @@ def ranking_rows(scores: scoring.MonthlyScores, month_from: str) -> list[dict]:
                     ),
                 }
             )
-        sections.append({"kind": kind, "label": label, "rows": rows})
+        sections.append({"kind": kind, "label": str(label), "rows": rows})
     return sections
 
 

@@ -307,11 +307,11 @@ class ReportTable(tables.Table):
 
     def render_status(self, record):
         return format_html(
-            '<span class="badge report-{}">{}</span>', record.status, _(record.get_status_display())
+            '<span class="badge report-{}">{}</span>', record.status, record.get_status_display()
         )
 
     def value_status(self, record):
-        return _(record.get_status_display())
+        return record.get_status_display()
 
     def render_published_at(self, value):
         return f"{timezone.localtime(value):%Y-%m-%d}"
@@ -362,7 +362,7 @@ class ReportListView(HtmxTableView):
         context.update(
             NAV,
             kind=self.kind,
-            kind_label=_(Report.Kind(self.kind).label),
+            kind_label=Report.Kind(self.kind).label,
             list_url=reverse(f"report_{self.kind}_list"),
             can_compile=can_compile_reports(self.request.user),
         )
@@ -390,7 +390,7 @@ def _readers(report: Report) -> dict:
         .order_by("user__unit__kind", "user__unit__order", "user__name", "user_id")
     )
     roles = {
-        role.value: {"label": _(role.label), "total": 0, "read": 0, "unread": []}
+        role.value: {"label": role.label, "total": 0, "read": 0, "unread": []}
         for role in RECIPIENT_ROLES
     }
     people, readers = set(), set()
@@ -537,7 +537,7 @@ def report_detail(request, period: Period, kind: str):
             **NAV,
             "kind": kind,
             "period": period,
-            "kind_label": _(Report.Kind(kind).label),
+            "kind_label": Report.Kind(kind).label,
             "compile_url": reverse("report_compile", args=[kind, period]),
             "future": period.first > timezone.localdate(),
         }

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from civility.core.choice_labels import translated
 from civility.org.models import Site, Unit
 from civility.supervision.commentary.models import Commentary, CommentaryReceipt
 from civility.supervision.commentary.services import default_reply_days, reply_overdue_q
@@ -28,12 +27,12 @@ RECENT_INSPECTION_DAYS = 180
 class CommentaryForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("点评方式"),
-        choices=translated(Commentary.Kind.choices),
+        choices=Commentary.Kind.choices,
         initial=Commentary.Kind.WRITTEN,
         widget=forms.RadioSelect,
     )
     tone = forms.ChoiceField(
-        label=_("性质"), choices=translated(Commentary.Tone.choices), widget=forms.RadioSelect
+        label=_("性质"), choices=Commentary.Tone.choices, widget=forms.RadioSelect
     )
     date = forms.DateField(
         label=_("点评日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -121,7 +120,7 @@ class CommentaryForm(forms.Form):
                 key = (rank[unit.kind], unit.parent.order, unit.parent_id)
                 label = _("%(street)s所辖社区") % {"street": unit.parent.name}
             else:
-                key, label = (rank.get(unit.kind, 9), 0, 0), _(unit.get_kind_display())
+                key, label = (rank.get(unit.kind, 9), 0, 0), unit.get_kind_display()
             group = groups.setdefault(
                 key,
                 {
@@ -195,10 +194,10 @@ class ReplyForm(forms.Form):
 
 class CommentaryFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
-        label=_("点评方式"), choices=translated(Commentary.Kind.choices), empty_label=_("全部方式")
+        label=_("点评方式"), choices=Commentary.Kind.choices, empty_label=_("全部方式")
     )
     tone = django_filters.ChoiceFilter(
-        label=_("性质"), choices=translated(Commentary.Tone.choices), empty_label=_("全部性质")
+        label=_("性质"), choices=Commentary.Tone.choices, empty_label=_("全部性质")
     )
     unit = django_filters.ModelChoiceFilter(
         label=_("被点评单位"),

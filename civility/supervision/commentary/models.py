@@ -6,40 +6,44 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from civility.org.models import Headquarters, Site, Unit
 
 
 class Commentary(models.Model):
     class Kind(models.TextChoices):
-        MEETING = "meeting", "会议点评"
-        ONSITE = "onsite", "现场点评"
-        WRITTEN = "written", "书面点评"
+        MEETING = "meeting", _("会议点评")
+        ONSITE = "onsite", _("现场点评")
+        WRITTEN = "written", _("书面点评")
 
     class Tone(models.TextChoices):
-        PRAISE = "praise", "表扬"
-        CRITICISM = "criticism", "批评"
+        PRAISE = "praise", _("表扬")
+        CRITICISM = "criticism", _("批评")
 
     headquarters = models.ForeignKey(
-        Headquarters, verbose_name="指挥部", on_delete=models.CASCADE, related_name="commentaries"
+        Headquarters,
+        verbose_name=_("指挥部"),
+        on_delete=models.CASCADE,
+        related_name="commentaries",
     )
-    kind = models.CharField("点评方式", max_length=20, choices=Kind.choices)
-    tone = models.CharField("性质", max_length=20, choices=Tone.choices)
-    date = models.DateField("点评日期", default=timezone.localdate, db_index=True)
+    kind = models.CharField(_("点评方式"), max_length=20, choices=Kind.choices)
+    tone = models.CharField(_("性质"), max_length=20, choices=Tone.choices)
+    date = models.DateField(_("点评日期"), default=timezone.localdate, db_index=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="点评领导",
+        verbose_name=_("点评领导"),
         on_delete=models.PROTECT,
         related_name="commentaries",
     )
-    title = models.CharField("标题", max_length=200)
-    text = models.TextField("点评内容")
+    title = models.CharField(_("标题"), max_length=200)
+    text = models.TextField(_("点评内容"))
     units = models.ManyToManyField(
-        Unit, verbose_name="被点评单位", through="CommentaryReceipt", related_name="commentaries"
+        Unit, verbose_name=_("被点评单位"), through="CommentaryReceipt", related_name="commentaries"
     )
     inspection = models.ForeignKey(
         "supervision.Inspection",
-        verbose_name="相关督查",
+        verbose_name=_("相关督查"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -47,24 +51,26 @@ class Commentary(models.Model):
     )
     site = models.ForeignKey(
         Site,
-        verbose_name="相关点位",
+        verbose_name=_("相关点位"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="commentaries",
     )
     problems = models.ManyToManyField(
-        "supervision.Problem", verbose_name="相关问题", blank=True, related_name="commentaries"
+        "supervision.Problem", verbose_name=_("相关问题"), blank=True, related_name="commentaries"
     )
     reply_days = models.PositiveSmallIntegerField(
-        "整改回复期限（天）", default=5, help_text="书面批评须在此期限内回复整改措施"
+        _("整改回复期限（天）"), default=5, help_text=_("书面批评须在此期限内回复整改措施")
     )
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    client_token = models.UUIDField("提交令牌", unique=True, null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    client_token = models.UUIDField(
+        _("提交令牌"), unique=True, null=True, blank=True, editable=False
+    )
 
     class Meta:
-        verbose_name = "点评"
-        verbose_name_plural = "点评"
+        verbose_name = _("点评")
+        verbose_name_plural = _("点评")
         ordering = ["-date", "-id"]
 
     def __str__(self) -> str:
@@ -87,34 +93,34 @@ class CommentaryReceipt(models.Model):
     """One unit's copy of a commentary: 签收 and, for a written criticism, the reply."""
 
     commentary = models.ForeignKey(
-        Commentary, verbose_name="点评", on_delete=models.CASCADE, related_name="receipts"
+        Commentary, verbose_name=_("点评"), on_delete=models.CASCADE, related_name="receipts"
     )
     unit = models.ForeignKey(
-        Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="commentary_receipts"
+        Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="commentary_receipts"
     )
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="签收人",
+        verbose_name=_("签收人"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
     )
-    acknowledged_at = models.DateTimeField("签收时间", null=True, blank=True)
-    reply = models.TextField("整改措施回复", blank=True)
+    acknowledged_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    reply = models.TextField(_("整改措施回复"), blank=True)
     replied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="回复人",
+        verbose_name=_("回复人"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
     )
-    replied_at = models.DateTimeField("回复时间", null=True, blank=True)
+    replied_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "点评签收"
-        verbose_name_plural = "点评签收"
+        verbose_name = _("点评签收")
+        verbose_name_plural = _("点评签收")
         constraints = [
             models.UniqueConstraint(fields=["commentary", "unit"], name="receipt_unique"),
             models.CheckConstraint(

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from civility.core.errors import Conflict as BaseConflict
 from civility.core.errors import NotAllowed
+from civility.core.i18n import site_language
 from civility.core.permissions import is_unit_liaison
 from civility.supervision.commentary.models import Commentary, CommentaryReceipt
 from civility.supervision.commentary.permissions import can_write_commentary
@@ -281,10 +282,13 @@ def overdue_receipts(today: date_type | None = None) -> QuerySet:
 
 def notify_issued(commentary) -> None:
     unit_ids = commentary.receipts.values_list("unit_id", flat=True)
+    with site_language():
+        kind, tone = commentary.get_kind_display(), commentary.get_tone_display()
+    text = f"{kind}（{tone}）：{commentary.title}"
     notify(
         liaisons(unit_ids),
         Notification.Kind.COMMENTARY,
-        f"{commentary.get_kind_display()}（{commentary.get_tone_display()}）：{commentary.title}",
+        text,
         commentary=commentary,
         url=reverse("commentary_detail", args=[commentary.pk]),
     )

@@ -106,17 +106,11 @@ class CommentaryTable(tables.Table):
 
     def render_tone(self, record):
         return format_html(
-            '<span class="badge tone-{}">{}</span>', record.tone, _(record.get_tone_display())
+            '<span class="badge tone-{}">{}</span>', record.tone, record.get_tone_display()
         )
 
     def value_tone(self, record):
-        return _(record.get_tone_display())
-
-    def render_kind(self, record):
-        return _(record.get_kind_display())
-
-    def value_kind(self, record):
-        return _(record.get_kind_display())
+        return record.get_tone_display()
 
     def render_title(self, record):
         url = reverse("commentary_detail", args=[record.pk])

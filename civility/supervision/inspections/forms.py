@@ -16,7 +16,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civility.core.choice_labels import translated
 from civility.org.models import ProblemCategory, Unit
 from civility.supervision.inspections.models import Inspection
 from civility.supervision.photos import PhotosField
@@ -67,7 +66,7 @@ class NewInspectionForm(forms.Form):
     )
     kind = forms.ChoiceField(
         label=_("督查方式"),
-        choices=translated(Inspection.Kind.choices),
+        choices=Inspection.Kind.choices,
         initial=Inspection.Kind.ROUTINE,
     )
     date = forms.DateField(

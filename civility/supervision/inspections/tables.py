@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from civility.core.choice_labels import translated
 from civility.org.models import Unit
 from civility.supervision.inspections.models import Inspection, InspectionTeam
 from civility.supervision.inspections.permissions import can_edit_inspection
@@ -83,17 +82,11 @@ class InspectionTable(tables.Table):
         return format_html(
             '<span class="badge inspection-{}">{}</span>',
             record.status,
-            _(record.get_status_display()),
+            record.get_status_display(),
         )
 
     def value_status(self, record):
-        return _(record.get_status_display())
-
-    def render_kind(self, record):
-        return _(record.get_kind_display())
-
-    def value_kind(self, record):
-        return _(record.get_kind_display())
+        return record.get_status_display()
 
     def render_link(self, record):
         """继续填写 only where the editor opens for this person: the author's own draft, or 代为填写
@@ -122,13 +115,13 @@ class InspectionFilter(django_filters.FilterSet):
         label=_("督查组"), queryset=InspectionTeam.objects.none(), empty_label=_("全部督查组")
     )
     kind = django_filters.ChoiceFilter(
-        label=_("督查方式"), choices=translated(Inspection.Kind.choices), empty_label=_("全部方式")
+        label=_("督查方式"), choices=Inspection.Kind.choices, empty_label=_("全部方式")
     )
     street = django_filters.ModelChoiceFilter(
         label=_("街道"), queryset=Unit.objects.none(), empty_label=_("全部街道")
     )
     status = django_filters.ChoiceFilter(
-        label=_("状态"), choices=translated(Inspection.Status.choices), empty_label=_("全部状态")
+        label=_("状态"), choices=Inspection.Status.choices, empty_label=_("全部状态")
     )
     date_from = django_filters.DateFilter(
         label=_("起始日期"),

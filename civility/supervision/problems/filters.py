@@ -4,17 +4,13 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from civility.core.choice_labels import translated
 from civility.org.models import ProblemCategory, Unit
 from civility.supervision.problems.models import Drive, Problem
 
 DUE_CHOICES = [
-    (state.value, gettext_lazy(state.label))
-    for state in Problem.DueState
-    if state != Problem.DueState.NONE
+    (state.value, state.label) for state in Problem.DueState if state != Problem.DueState.NONE
 ]
 
 
@@ -40,13 +36,13 @@ class ProblemFilter(django_filters.FilterSet):
         label=_("类别"), queryset=ProblemCategory.objects.none(), empty_label=_("全部类别")
     )
     status = django_filters.ChoiceFilter(
-        label=_("状态"), choices=translated(Problem.Status.choices), empty_label=_("全部状态")
+        label=_("状态"), choices=Problem.Status.choices, empty_label=_("全部状态")
     )
     due_state = django_filters.ChoiceFilter(
         label=_("期限"), choices=DUE_CHOICES, method="filter_due_state", empty_label=_("全部")
     )
     source = django_filters.ChoiceFilter(
-        label=_("来源"), choices=translated(Problem.Source.choices), empty_label=_("全部来源")
+        label=_("来源"), choices=Problem.Source.choices, empty_label=_("全部来源")
     )
     drive = django_filters.ModelChoiceFilter(
         label=_("专项行动"), queryset=Drive.objects.none(), empty_label=_("全部")

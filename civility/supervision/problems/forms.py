@@ -32,7 +32,7 @@ def grouped_unit_choices(units, empty_label: str | None = None) -> list:
         if unit.kind == Unit.Kind.COMMUNITY and unit.parent_id:
             label = _("%(street)s · 社区") % {"street": unit.parent.name}
         else:
-            label = str(_(unit.get_kind_display()))
+            label = unit.get_kind_display()
         groups.setdefault(label, []).append((unit.pk, unit.name))
     choices = list(groups.items())
     if empty_label is not None:

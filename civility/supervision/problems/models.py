@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from civility.org.models import Headquarters, ProblemCategory, Site, Unit
 
@@ -26,8 +27,8 @@ class Sequence(models.Model):
     value = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name = "编号序列"
-        verbose_name_plural = "编号序列"
+        verbose_name = _("编号序列")
+        verbose_name_plural = _("编号序列")
         constraints = [
             models.UniqueConstraint(fields=["headquarters", "name", "year"], name="sequence_unique")
         ]
@@ -48,15 +49,15 @@ class Drive(models.Model):
     """A campaign drive (百日大会战, 专项整治 …): problems can be tagged with one."""
 
     headquarters = models.ForeignKey(
-        Headquarters, verbose_name="指挥部", on_delete=models.CASCADE, related_name="drives"
+        Headquarters, verbose_name=_("指挥部"), on_delete=models.CASCADE, related_name="drives"
     )
-    name = models.CharField("名称", max_length=100)
-    start_date = models.DateField("开始日期")
-    end_date = models.DateField("结束日期")
+    name = models.CharField(_("名称"), max_length=100)
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"))
 
     class Meta:
-        verbose_name = "专项行动"
-        verbose_name_plural = "专项行动"
+        verbose_name = _("专项行动")
+        verbose_name_plural = _("专项行动")
         ordering = ["-start_date"]
         constraints = [
             models.CheckConstraint(
@@ -70,42 +71,42 @@ class Drive(models.Model):
 
 class Problem(models.Model):
     class Status(models.TextChoices):
-        REPORTED = "reported", "待交办"
-        ASSIGNED = "assigned", "待整改"
-        DISPUTED = "disputed", "待协调"
-        SUBMITTED = "submitted", "待复查"
-        CLOSED = "closed", "已销号"
-        VOID = "void", "已作废"
+        REPORTED = "reported", _("待交办")
+        ASSIGNED = "assigned", _("待整改")
+        DISPUTED = "disputed", _("待协调")
+        SUBMITTED = "submitted", _("待复查")
+        CLOSED = "closed", _("已销号")
+        VOID = "void", _("已作废")
 
     OPEN_STATUSES = (Status.ASSIGNED, Status.DISPUTED, Status.SUBMITTED)
 
     class Source(models.TextChoices):
-        INSPECTION = "inspection", "督查发现"
-        LEADER = "leader", "领导交办"
-        SUGGESTION = "suggestion", "代表建议"
-        HOTLINE = "hotline", "热线转办"
-        OTHER = "other", "其他"
+        INSPECTION = "inspection", _("督查发现")
+        LEADER = "leader", _("领导交办")
+        SUGGESTION = "suggestion", _("代表建议")
+        HOTLINE = "hotline", _("热线转办")
+        OTHER = "other", _("其他")
 
     class DueState(models.TextChoices):
         """Derived, never stored: shown as coloured badges."""
 
-        ON_TIME = "on_time", "正常"
-        DUE_SOON = "due_soon", "即将到期"
-        OVERDUE = "overdue", "逾期"
-        CLOSED_ON_TIME = "closed_on_time", "按期销号"
-        CLOSED_LATE = "closed_late", "逾期销号"
+        ON_TIME = "on_time", _("正常")
+        DUE_SOON = "due_soon", _("即将到期")
+        OVERDUE = "overdue", _("逾期")
+        CLOSED_ON_TIME = "closed_on_time", _("按期销号")
+        CLOSED_LATE = "closed_late", _("逾期销号")
         NONE = "none", "—"
 
     headquarters = models.ForeignKey(
-        Headquarters, verbose_name="指挥部", on_delete=models.PROTECT, related_name="problems"
+        Headquarters, verbose_name=_("指挥部"), on_delete=models.PROTECT, related_name="problems"
     )
-    number = models.CharField("编号", max_length=30, unique=True, editable=False)
+    number = models.CharField(_("编号"), max_length=30, unique=True, editable=False)
     source = models.CharField(
-        "来源", max_length=20, choices=Source.choices, default=Source.INSPECTION
+        _("来源"), max_length=20, choices=Source.choices, default=Source.INSPECTION
     )
     inspection = models.ForeignKey(
         "supervision.Inspection",
-        verbose_name="所属督查",
+        verbose_name=_("所属督查"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -113,58 +114,65 @@ class Problem(models.Model):
     )
     drive = models.ForeignKey(
         Drive,
-        verbose_name="专项行动",
+        verbose_name=_("专项行动"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="problems",
     )
     site = models.ForeignKey(
-        Site, verbose_name="点位", on_delete=models.PROTECT, related_name="problems"
+        Site, verbose_name=_("点位"), on_delete=models.PROTECT, related_name="problems"
     )
     category = models.ForeignKey(
-        ProblemCategory, verbose_name="问题类别", on_delete=models.PROTECT, related_name="problems"
+        ProblemCategory,
+        verbose_name=_("问题类别"),
+        on_delete=models.PROTECT,
+        related_name="problems",
     )
-    description = models.TextField("问题描述")
-    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    description = models.TextField(_("问题描述"))
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(
+        _("经度"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     primary_unit = models.ForeignKey(
         Unit,
-        verbose_name="主责单位",
+        verbose_name=_("主责单位"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="primary_problems",
     )
     cooperating_units = models.ManyToManyField(
-        Unit, verbose_name="协办单位", blank=True, related_name="cooperating_problems"
+        Unit, verbose_name=_("协办单位"), blank=True, related_name="cooperating_problems"
     )
-    deadline = models.DateTimeField("整改期限", null=True, blank=True)
-    deduction = models.DecimalField("扣分", max_digits=5, decimal_places=1)
-    escalation_level = models.PositiveSmallIntegerField("督办次数", default=0)
-    rework_count = models.PositiveSmallIntegerField("退回次数", default=0)
+    deadline = models.DateTimeField(_("整改期限"), null=True, blank=True)
+    deduction = models.DecimalField(_("扣分"), max_digits=5, decimal_places=1)
+    escalation_level = models.PositiveSmallIntegerField(_("督办次数"), default=0)
+    rework_count = models.PositiveSmallIntegerField(_("退回次数"), default=0)
     status = models.CharField(
-        "状态", max_length=20, choices=Status.choices, default=Status.REPORTED, editable=False
+        _("状态"), max_length=20, choices=Status.choices, default=Status.REPORTED, editable=False
     )
     # Compare-and-swap token: every workflow change bumps it, so two people acting at once on
     # the same problem cannot both win, even for actions that keep the status.
     version = models.PositiveIntegerField(default=0, editable=False)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="上报人",
+        verbose_name=_("上报人"),
         on_delete=models.PROTECT,
         related_name="reported_problems",
     )
-    reported_at = models.DateTimeField("上报时间", default=timezone.now, db_index=True)
-    assigned_at = models.DateTimeField("交办时间", null=True, blank=True)
-    acknowledged_at = models.DateTimeField("签收时间", null=True, blank=True)
-    submitted_at = models.DateTimeField("提交整改时间", null=True, blank=True)
-    closed_at = models.DateTimeField("销号时间", null=True, blank=True)
-    client_token = models.UUIDField("提交令牌", unique=True, null=True, blank=True, editable=False)
+    reported_at = models.DateTimeField(_("上报时间"), default=timezone.now, db_index=True)
+    assigned_at = models.DateTimeField(_("交办时间"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("提交整改时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+    client_token = models.UUIDField(
+        _("提交令牌"), unique=True, null=True, blank=True, editable=False
+    )
 
     class Meta:
-        verbose_name = "问题"
-        verbose_name_plural = "问题"
+        verbose_name = _("问题")
+        verbose_name_plural = _("问题")
         ordering = ["-reported_at", "-id"]
         indexes = [
             models.Index(fields=["headquarters", "status", "deadline"]),
@@ -233,15 +241,15 @@ def thumb_path(instance, filename: str) -> str:
 
 class Photo(models.Model):
     class Kind(models.TextChoices):
-        BEFORE = "before", "整改前"
-        AFTER = "after", "整改后"
-        REVIEW = "review", "复查"
-        COMMENTARY = "commentary", "点评"
+        BEFORE = "before", _("整改前")
+        AFTER = "after", _("整改后")
+        REVIEW = "review", _("复查")
+        COMMENTARY = "commentary", _("点评")
 
-    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
     problem = models.ForeignKey(
         Problem,
-        verbose_name="问题",
+        verbose_name=_("问题"),
         on_delete=models.CASCADE,
         null=True,
         blank=True,
@@ -249,7 +257,7 @@ class Photo(models.Model):
     )
     commentary = models.ForeignKey(
         "Commentary",
-        verbose_name="点评",
+        verbose_name=_("点评"),
         on_delete=models.CASCADE,
         null=True,
         blank=True,
@@ -257,26 +265,29 @@ class Photo(models.Model):
     )
     event = models.ForeignKey(
         "ProblemEvent",
-        verbose_name="所属操作",
+        verbose_name=_("所属操作"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="photos",
     )
     image = models.ImageField(
-        "图片", upload_to=photo_path, width_field="width", height_field="height"
+        _("图片"), upload_to=photo_path, width_field="width", height_field="height"
     )
-    thumbnail = models.ImageField("缩略图", upload_to=thumb_path)
+    thumbnail = models.ImageField(_("缩略图"), upload_to=thumb_path)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "照片"
-        verbose_name_plural = "照片"
+        verbose_name = _("照片")
+        verbose_name_plural = _("照片")
         ordering = ["uploaded_at", "id"]
         constraints = [
             models.CheckConstraint(
@@ -293,19 +304,19 @@ class Photo(models.Model):
 class Action(models.TextChoices):
     """What a person can do to a problem (SPEC §4); ``workflow.ACTIONS`` describes each one."""
 
-    ASSIGN = "assign", "交办"
-    VOID = "void", "作废"
-    ACKNOWLEDGE = "acknowledge", "签收"
-    SUBMIT = "submit", "提交整改"
-    DISPUTE = "dispute", "权属异议"
-    REASSIGN = "reassign", "改派"
-    REJECT_DISPUTE = "reject_dispute", "驳回异议"
-    APPROVE = "approve", "复查通过"
-    RETURN = "return", "退回重改"
-    ESCALATE = "escalate", "督办"
-    REQUEST_EXTENSION = "request_extension", "申请延期"
-    APPROVE_EXTENSION = "approve_extension", "批准延期"
-    REJECT_EXTENSION = "reject_extension", "驳回延期"
+    ASSIGN = "assign", _("交办")
+    VOID = "void", _("作废")
+    ACKNOWLEDGE = "acknowledge", _("签收")
+    SUBMIT = "submit", _("提交整改")
+    DISPUTE = "dispute", _("权属异议")
+    REASSIGN = "reassign", _("改派")
+    REJECT_DISPUTE = "reject_dispute", _("驳回异议")
+    APPROVE = "approve", _("复查通过")
+    RETURN = "return", _("退回重改")
+    ESCALATE = "escalate", _("督办")
+    REQUEST_EXTENSION = "request_extension", _("申请延期")
+    APPROVE_EXTENSION = "approve_extension", _("批准延期")
+    REJECT_EXTENSION = "reject_extension", _("驳回延期")
 
 
 CREATED = "create"  # the event written when a problem is reported (上报)
@@ -313,7 +324,7 @@ CREATED = "create"  # the event written when a problem is reported (上报)
 
 def action_label(action: str) -> str:
     if action == CREATED:
-        return "上报"
+        return _("上报")
     try:
         return Action(action).label
     except ValueError:
@@ -324,26 +335,26 @@ class ProblemEvent(models.Model):
     """Append-only audit trail of every change to a problem."""
 
     problem = models.ForeignKey(
-        Problem, verbose_name="问题", on_delete=models.PROTECT, related_name="events"
+        Problem, verbose_name=_("问题"), on_delete=models.PROTECT, related_name="events"
     )
-    action = models.CharField("操作", max_length=30)
-    from_status = models.CharField("原状态", max_length=20, blank=True)
-    to_status = models.CharField("新状态", max_length=20, blank=True)
+    action = models.CharField(_("操作"), max_length=30)
+    from_status = models.CharField(_("原状态"), max_length=20, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=20, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
+        verbose_name=_("操作人"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
     )
-    note = models.TextField("说明", blank=True)
-    data = models.JSONField("详情", default=dict, blank=True)
-    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    note = models.TextField(_("说明"), blank=True)
+    data = models.JSONField(_("详情"), default=dict, blank=True)
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
 
     class Meta:
-        verbose_name = "问题流转记录"
-        verbose_name_plural = "问题流转记录"
+        verbose_name = _("问题流转记录")
+        verbose_name_plural = _("问题流转记录")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
@@ -368,35 +379,40 @@ class ProblemEvent(models.Model):
 
 class ExtensionRequest(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "待审批"
-        APPROVED = "approved", "已批准"
-        REJECTED = "rejected", "已驳回"
+        PENDING = "pending", _("待审批")
+        APPROVED = "approved", _("已批准")
+        REJECTED = "rejected", _("已驳回")
 
     problem = models.ForeignKey(
-        Problem, verbose_name="问题", on_delete=models.PROTECT, related_name="extension_requests"
+        Problem, verbose_name=_("问题"), on_delete=models.PROTECT, related_name="extension_requests"
     )
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    reason = models.TextField("延期理由")
-    old_deadline = models.DateTimeField("原期限")
-    requested_deadline = models.DateTimeField("申请延至")
-    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PENDING)
+    reason = models.TextField(_("延期理由"))
+    old_deadline = models.DateTimeField(_("原期限"))
+    requested_deadline = models.DateTimeField(_("申请延至"))
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="审批人",
+        verbose_name=_("审批人"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
     )
-    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
-    decision_note = models.TextField("审批意见", blank=True)
-    created_at = models.DateTimeField("申请时间", auto_now_add=True)
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_note = models.TextField(_("审批意见"), blank=True)
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "延期申请"
-        verbose_name_plural = "延期申请"
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(

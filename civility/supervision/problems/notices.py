@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from civility.core.i18n import site_language
 from civility.supervision.notifications.services import liaisons, notify, secretariat
 
 
@@ -39,5 +40,6 @@ def send(notice: Notice, problem, *, action_label: str) -> None:
     else:
         users = [problem.reported_by]
     label = f"{problem.number}（{problem.site}·{problem.category}）"
-    text = notice.text.format(label=label, action=action_label)
+    with site_language():
+        text = notice.text.format(label=label, action=action_label)
     notify(users, notice.kind, text, problem=problem, url=problem_url(problem))

@@ -127,11 +127,11 @@ class ProblemTable(tables.Table):
 
     def render_status(self, record):
         return format_html(
-            '<span class="badge status-{}">{}</span>', record.status, _(record.get_status_display())
+            '<span class="badge status-{}">{}</span>', record.status, record.get_status_display()
         )
 
     def value_status(self, record):
-        return _(record.get_status_display())
+        return record.get_status_display()
 
     def render_deadline(self, record):
         state = record.due_state(self.now)
@@ -139,9 +139,7 @@ class ProblemTable(tables.Table):
             return "—"
         badge = ""
         if state != Problem.DueState.NONE:
-            badge = format_html(
-                ' <span class="badge due-{}">{}</span>', state.value, _(state.label)
-            )
+            badge = format_html(' <span class="badge due-{}">{}</span>', state.value, state.label)
         return format_html("{}{}", _local(record.deadline, "%m-%d %H:%M"), badge)
 
     def value_deadline(self, record):
@@ -155,13 +153,10 @@ class ProblemTable(tables.Table):
 
     def value_due_state(self, record):
         state = record.due_state(self.now)
-        return "" if state == Problem.DueState.NONE else _(state.label)
+        return "" if state == Problem.DueState.NONE else state.label
 
     def value_street(self, record):
         return record.site.street.name
-
-    def value_source(self, record):
-        return _(record.get_source_display())
 
     def value_deduction(self, record):
         return record.effective_deduction  # a number in the spreadsheet

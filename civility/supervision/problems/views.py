@@ -190,7 +190,7 @@ def _get_problem(request, number: str, *, for_page: bool = True) -> Problem:
 
 def _status_label(value: str) -> str:
     try:
-        return _(Problem.Status(value).label)
+        return Problem.Status(value).label
     except ValueError:
         return ""
 
@@ -361,7 +361,7 @@ def problem_act(request, number, action):
     if seen is not None and seen != problem.version:
         return _conflict(request, Conflict(problem))
     if not workflow.is_allowed(user, problem, action):
-        message = _("您现在不能对该问题执行「%(action)s」。") % {"action": _(action.label)}
+        message = _("您现在不能对该问题执行「%(action)s」。") % {"action": action.label}
         return _denied(request, problem, message)
     spec = workflow.ACTIONS[action]
     if request.method == "GET":

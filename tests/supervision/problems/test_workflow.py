@@ -12,6 +12,7 @@ from django.utils import timezone
 from civility.org.models import Unit
 from civility.supervision.problems import workflow
 from civility.supervision.problems.models import ExtensionRequest, Photo, Problem, ProblemEvent
+from tests.conftest import rolled_back
 from tests.factories import new_problem, photo, problem_in, street_site
 
 A = workflow.Action
@@ -91,30 +92,36 @@ def snapshot(problem):
 @pytest.mark.parametrize("state", STATES)
 @pytest.mark.parametrize("action", list(A))
 def test_workflow_transition_matrix(people, site, department, state, action):
+    """One problem per (state, action); each persona tries the action in a savepoint that is
+    rolled back afterwards, so every persona meets the same problem."""
     allowed = ALLOWED.get((state, action), set())
+    built = problem_in(
+        state,
+        secretariat=people["secretariat"],
+        liaison=people["liaison"],
+        inspector=people["inspector"],
+        site=site,
+    )
+    start = snapshot(built)
     for name, user in people.items():
-        problem = problem_in(
-            state,
-            secretariat=people["secretariat"],
-            liaison=people["liaison"],
-            inspector=people["inspector"],
-            site=site,
-        )
-        assert workflow.is_allowed(user, problem, action) == (name in allowed), name
-        before = snapshot(problem)
-        inputs = valid_inputs(action, problem, department)
-        if name in allowed:
-            result = workflow.perform(problem, action, by=user, **inputs)
-            events = ProblemEvent.objects.filter(problem=problem)
-            assert events.count() == before[2] + 1, name
-            last = events.last()
-            assert (last.action, last.actor, last.from_status) == (action, user, before[0])
-            assert result.status == TARGET.get(action, before[0])
-            assert result.version == before[1] + 1
-        else:
-            with pytest.raises(workflow.NotAllowed):
-                workflow.perform(problem, action, by=user, **inputs)
-            assert snapshot(problem) == before, name
+        with rolled_back():
+            problem = Problem.objects.get(pk=built.pk)
+            before = snapshot(problem)
+            assert before == start, name  # the previous persona's attempt was rolled back
+            assert workflow.is_allowed(user, problem, action) == (name in allowed), name
+            inputs = valid_inputs(action, problem, department)
+            if name in allowed:
+                result = workflow.perform(problem, action, by=user, **inputs)
+                events = ProblemEvent.objects.filter(problem=problem)
+                assert events.count() == before[2] + 1, name
+                last = events.last()
+                assert (last.action, last.actor, last.from_status) == (action, user, before[0])
+                assert result.status == TARGET.get(action, before[0])
+                assert result.version == before[1] + 1
+            else:
+                with pytest.raises(workflow.NotAllowed):
+                    workflow.perform(problem, action, by=user, **inputs)
+                assert snapshot(problem) == before, name
 
 
 def test_workflow_assign_sets_unit_deadline_and_cooperating_units(site, secretariat, inspector):
