@@ -232,25 +232,37 @@ def _commentary(headquarters, first: date, last: date) -> list[dict]:
     ]
 
 
-def _score_row(row: scoring.UnitScore, previous: dict[int, scoring.UnitScore]) -> dict:
-    before = previous.get(row.unit_id)
-    change = before.rank - row.rank if before and before.rank and row.rank else None
+def _score_row(row: scoring.UnitScore) -> dict:
+    """A ranking row with every count behind it (the snapshot the annual assessment reads)."""
     return {
+        "unit_id": row.unit_id,
         "unit": row.name,
         "rank": row.rank,
         "field": _dec(row.field_score),
         "rectification": _dec(row.rectification),
         "total": _dec(row.total),
+        "total_note": row.total_note,
         "band": row.band,
-        "insufficient": row.insufficient,
+        "assessed": row.assessed,
+        "insufficient": False,
         "visits": row.visits,
+        "items_failed": row.items_failed,
         "due": row.due,
-        "rank_change": change,
+        "on_time": row.on_time,
+        "submitted": row.submitted,
+        "returned": row.returned,
+        "escalated": row.escalated,
+        "open": row.open,
+        "on_time_rate": scoring.percent(row.on_time_rate),
+        "rework_rate": scoring.percent(row.rework_rate),
+        "escalation_rate": scoring.percent(row.escalation_rate),
+        "rank_change": row.rank_change,
     }
 
 
 def _list_row(row: scoring.UnitScore, reasons: list[str]) -> dict:
     return {
+        "unit_id": row.unit_id,
         "unit": row.name,
         "kind": row.kind_label,
         "total": _dec(row.total),
@@ -268,7 +280,6 @@ def monthly_data(headquarters, year: int, month: int) -> dict:
         overview(headquarters, prev_first, prev_last),
     )
     scores = scoring.monthly_scores(headquarters, year, month)
-    previous_scores = scoring.monthly_scores(headquarters, prev_year, prev_month).by_unit()
     problems = (
         Problem.objects.filter(
             headquarters=headquarters, reported_at__gte=start, reported_at__lt=end
@@ -285,6 +296,7 @@ def monthly_data(headquarters, year: int, month: int) -> dict:
             "year": year,
             "month": month,
         },
+        "scoring": {"version": 2, "running": scores.running},
         "overview": current,
         "previous": previous,
         "change": _changes(current, previous),
@@ -292,7 +304,10 @@ def monthly_data(headquarters, year: int, month: int) -> dict:
             {
                 "kind": kind,
                 "label": label,
-                "rows": [_score_row(row, previous_scores) for row in rows],
+                "rows": [_score_row(row) for row in rows],
+                "unassessed": [
+                    {"unit_id": u.unit_id, "unit": u.name} for u in scores.unassessed(kind)
+                ],
             }
             for kind, label, rows in scores.kinds
         ],

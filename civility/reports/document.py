@@ -179,21 +179,41 @@ class RankingTable:
     label: str
     numeral: str = ""
     rows: list[RankingRow] = field(default_factory=list)
+    unassessed: list[str] = field(default_factory=list)
+
+    @property
+    def unassessed_line(self) -> str:
+        return f"本月未考评单位：{'、'.join(self.unassessed)}" if self.unassessed else ""
 
 
 def _note(row: dict, kind: str) -> str:
-    if not row.get("insufficient"):
-        return ""
+    """The counts behind the scores (SPEC §6 transparency); v1 snapshots: 样本不足."""
+    if "assessed" not in row:
+        if not row.get("insufficient"):
+            return ""
+        if kind in ("street", "community"):
+            return f"样本不足（检查点位{row.get('visits', 0)}个次）"
+        return f"样本不足（到期问题{row.get('due', 0)}个）"
+    parts = []
     if kind in ("street", "community"):
-        return f"样本不足（检查点位{row.get('visits', 0)}个次）"
-    return f"样本不足（到期问题{row.get('due', 0)}个）"
+        parts.append(f"点位{row.get('visits', 0)}个次，不合格项{row.get('items_failed', 0)}")
+    parts.append(
+        f"到期{row.get('due', 0)}个，按期办结{row.get('on_time', 0)}个，"
+        f"退回{row.get('returned', 0)}次，督办{row.get('escalated', 0)}件"
+    )
+    if row.get("total_note"):
+        parts.append(row["total_note"])
+    return "；".join(parts)
 
 
 def ranking_tables(data: dict) -> list[RankingTable]:
     tables = []
     for index, ranking in enumerate(data.get("rankings", [])):
         table = RankingTable(
-            kind=ranking["kind"], label=ranking["label"], numeral=CHINESE_NUMERALS[index]
+            kind=ranking["kind"],
+            label=ranking["label"],
+            numeral=CHINESE_NUMERALS[index],
+            unassessed=[u["unit"] for u in ranking.get("unassessed", [])],
         )
         for row in ranking["rows"]:
             table.rows.append(

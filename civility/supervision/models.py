@@ -662,3 +662,6 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+from civility.supervision.visits import SiteVisit, SiteVisitItem  # noqa: E402, F401

@@ -34,7 +34,7 @@ from civility.core.params import parse_id
 from civility.org.models import Headquarters, Unit
 from civility.reports import scoring
 from civility.reports.dashboard import problems_url
-from civility.reports.models import Report, ScoringPolicy, Veto
+from civility.reports.models import Report, Veto
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 REGION = "rankings-region"
@@ -47,12 +47,17 @@ RANKING_HEADERS = [
     "名次",
     "单位",
     "点位次数",
+    "不合格项",
     "现场分",
     "到期问题",
+    "按期办结",
+    "提交整改",
+    "退回",
+    "督办",
     "整改分",
     "总分",
     "等次",
-    "样本不足",
+    "说明",
     "红榜",
     "黑榜",
     "同奖同罚",
@@ -61,10 +66,13 @@ ANNUAL_HEADERS = [
     "类别",
     "单位",
     "计分月数",
-    "本单位平均分",
+    "月度平均分",
+    "到期责任分解",
+    "按期完成",
     "结对社区平均分",
     "年度得分",
     "等次",
+    "说明",
     "一票否决",
     "否决理由",
     "评先评优资格",
@@ -156,56 +164,72 @@ def _shift(year: int, month: int, delta: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
+def _row(u: scoring.UnitScore, kind: str, month_from: str) -> dict:
+    listed = u.on_red_list or u.on_black_list
+    unit_filter = {"street": u.unit_id} if kind == Unit.Kind.STREET else {"unit": u.unit_id}
+    return {
+        "unit_id": u.unit_id,
+        "rank": u.rank,
+        "name": u.name,
+        "is_area": u.is_area,
+        "assessed": u.assessed,
+        "visits": u.visits if u.is_area else None,
+        "items_failed": u.items_failed if u.is_area else None,
+        "field_score": u.field_score,
+        "due": u.due,
+        "on_time": u.on_time,
+        "submitted": u.submitted,
+        "returned": u.returned,
+        "escalated": u.escalated,
+        "on_time_rate": scoring.percent(u.on_time_rate),
+        "rework_rate": scoring.percent(u.rework_rate),
+        "escalation_rate": scoring.percent(u.escalation_rate),
+        "rectification": u.rectification,
+        "total": u.total,
+        "total_note": u.total_note,
+        "band": u.band,
+        "band_class": BAND_CLASS.get(u.band, ""),
+        "red": u.red_reasons,
+        "black": u.black_reasons,
+        # 同奖同罚 is named with a list entry only.
+        "partners": u.partners if listed else [],
+        "url": problems_url(**unit_filter, date_from=month_from),
+        "unit_url": problems_url(unit=u.unit_id, date_from=month_from),
+    }
+
+
 def ranking_rows(scores: scoring.MonthlyScores, month_from: str) -> list[dict]:
-    """One section per unit kind with its rows, as both the page and the exports show them."""
+    """One section per unit kind: assessed rows (the page's table and the exports) and the
+    未考评 units (one line on the page, rows marked 未考评 in the exports)."""
     sections = []
     for kind, label, units in scores.kinds:
-        rows = []
-        for u in units:
-            listed = u.on_red_list or u.on_black_list
-            rows.append(
-                {
-                    "unit_id": u.unit_id,
-                    "rank": u.rank,
-                    "name": u.name,
-                    "is_area": u.is_area,
-                    "visits": u.visits if u.is_area else None,
-                    "field_score": u.field_score,
-                    "due": u.due,
-                    "rectification": u.rectification,
-                    "total": u.total,
-                    "band": u.band,
-                    "band_class": BAND_CLASS.get(u.band, ""),
-                    "insufficient": u.insufficient,
-                    "red": u.red_reasons,
-                    "black": u.black_reasons,
-                    # 同奖同罚 is named with a list entry only.
-                    "partners": u.partners if listed else [],
-                    "url": problems_url(
-                        **(
-                            {"street": u.unit_id}
-                            if kind == Unit.Kind.STREET
-                            else {"unit": u.unit_id}
-                        ),
-                        date_from=month_from,
-                    ),
-                }
-            )
-        sections.append({"kind": kind, "label": label, "rows": rows})
+        sections.append(
+            {
+                "kind": kind,
+                "label": label,
+                "rows": [_row(u, kind, month_from) for u in units],
+                "unassessed": [_row(u, kind, month_from) for u in scores.unassessed(kind)],
+            }
+        )
     return sections
 
 
 def ranking_export_row(row: dict) -> list:
     return [
-        row["rank"],
+        _cell(row["rank"]),
         row["name"],
         _cell(row["visits"]),
+        _cell(row["items_failed"]),
         _cell(row["field_score"]),
         row["due"],
-        row["rectification"],
-        row["total"],
-        row["band"],
-        "是" if row["insufficient"] else "",
+        row["on_time"],
+        row["submitted"],
+        row["returned"],
+        row["escalated"],
+        _cell(row["rectification"]),
+        _cell(row["total"]),
+        row["band"] or ("" if row["assessed"] else scoring.NOT_ASSESSED),
+        row["total_note"],
         "；".join(row["red"]),
         "；".join(row["black"]),
         "；".join(row["partners"]),
@@ -217,12 +241,13 @@ def _export_rankings(sections, hq, year: int, month: int, export_format: str) ->
     if export_format == "csv":
         rows = [["类别", *RANKING_HEADERS]]
         for section in sections:
-            rows += [[section["label"], *ranking_export_row(r)] for r in section["rows"]]
+            every = section["rows"] + section["unassessed"]
+            rows += [[section["label"], *ranking_export_row(r)] for r in every]
         return _download(_csv(rows), filename, "csv")
     book = tablib.Databook()
     for section in sections:
         sheet = tablib.Dataset(headers=RANKING_HEADERS, title=section["label"])
-        for row in section["rows"]:
+        for row in section["rows"] + section["unassessed"]:
             sheet.append(ranking_export_row(row))
         book.add_sheet(sheet)
     return _download(book.export("xlsx"), filename, "xlsx")
@@ -298,10 +323,13 @@ def annual_export_row(row: scoring.AnnualScore) -> list:
         row.kind_label,
         row.name,
         row.months,
-        _cell(row.own_average),
+        _cell(row.monthly_average),
+        row.assignments_due,
+        row.assignments_done,
         _cell(row.paired_average),
         _cell(row.score),
         row.grade,
+        row.note,
         "是" if row.vetoed else "",
         row.veto_reason,
         "是" if row.eligible else "否",
@@ -332,18 +360,20 @@ def annual(request, year: int):
         if not groups or groups[-1]["kind"] != row.kind:
             groups.append({"kind": row.kind, "label": row.kind_label, "rows": []})
         groups[-1]["rows"].append({"score": row, "band_class": BAND_CLASS.get(row.grade, "")})
-    policy = ScoringPolicy.for_year(hq, year)
+    policy = results.policy
     context = {
         "hq": hq,
         "year": year,
         "policy": policy,
         "own_weight": 1 - policy.pairing_weight,
-        "through_month": today.month if year == today.year else 12,
+        "through_month": today.month - 1 if year == today.year else 12,
+        "unpublished": results.unpublished,
         "groups": groups,
         "count": len(results),
         "eligible": sum(r.eligible for r in results),
         "vetoed": sum(r.vetoed for r in results),
         "years": [(y, _annual_url(hq, y, keep)) for y in range(today.year, first_year - 1, -1)],
+        "assessed": sum(r.assessed for r in results),
         "export_query": urlencode({**keep, "_export": "xlsx"}),
         "rankings_url": f"{reverse('rankings')}?{urlencode(keep)}" if keep else reverse("rankings"),
         "veto_url": reverse("veto_list") + "?" + urlencode({**keep, "year": year}),

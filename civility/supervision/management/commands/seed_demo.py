@@ -24,7 +24,7 @@ from django.utils import timezone
 from civility.core.models import User
 from civility.core.roles import Role
 from civility.org.models import Headquarters, ProblemCategory, Site, Unit
-from civility.supervision import notifications, workflow
+from civility.supervision import notifications, visits, workflow
 from civility.supervision.demo import (
     LEADER,
     LIAISON,
@@ -228,6 +228,7 @@ class Seeder:
             ]
             inspections = self._inspections()
             problems = self._problems(inspections, drives)
+            visits.score_unscored(Inspection.objects.filter(headquarters=self.hq))
             self._commentaries(inspections, problems)
             self._backdate(inspections)
             self.outbox.flush()
