@@ -32,7 +32,7 @@ read from their snapshots); every number comes with the counts behind it.
 - 红榜: top 3 assessed units of a kind with total ≥ 90, plus units praised in the month's
   commentary (assessed or not). 黑榜: assessed units with total < 75, the last of a kind with at
   least 5 assessed units when below 90, plus units criticised in the month's commentary. A unit
-  on the 黑榜, or with a veto of that year recorded before the month's end, is not on the 红榜.
+  on the 黑榜, or with a veto of that year, is not on the 红榜 (published months stay frozen).
   Every entry carries a one-line reason.
 - 同奖同罚: entries of streets and communities name their paired departments and linked leaders;
   ``partner_listings`` gives the partners' view; in the annual assessment a department scores
@@ -588,10 +588,9 @@ def monthly_scores(
     rectification = rectification_counts(headquarters, year, month, now=now, units=names)
     remarks = _commentary(headquarters, first, last)
     partners = partners_by_unit(headquarters, last)
+    # A veto keeps the unit off the 红榜 of the whole year (published months stay as published).
     vetoed = set(
-        Veto.objects.filter(
-            headquarters=headquarters, year=year, decided_at__lt=cutoff
-        ).values_list("unit_id", flat=True)
+        Veto.objects.filter(headquarters=headquarters, year=year).values_list("unit_id", flat=True)
     )
 
     units: list[UnitScore] = []
