@@ -152,7 +152,8 @@ def district():
 
 def inspect(d, day, site_names, status="submitted", problems=(), marks=None, month=3):
     """An inspection on ``day`` with ``problems`` [(site, category)] recorded on it, submitted
-    through the service (so its visits are scored) unless ``status`` is "draft"."""
+    through the service (so its visits are scored) unless ``status`` is "draft". The problems
+    are ``inspection.found``."""
     inspection = Inspection.objects.create(
         headquarters=d["hq"],
         team=d["team"],
@@ -168,7 +169,8 @@ def inspect(d, day, site_names, status="submitted", problems=(), marks=None, mon
         services.submit_inspection(
             inspection, d["inspector"], marks=marks(found) if marks else None, now=at(month, day)
         )
-    return inspection, found
+    inspection.found = found
+    return inspection
 
 
 def problem(d, site, when, inspection=None, category="暴露垃圾"):
@@ -208,17 +210,17 @@ def march(district):
     d = district
     si = {s: d["sites"][s].pk for s in d["sites"]}
     i = d["items"]
-    _, (p1,) = inspect(d, 5, ["SA", "SB"], problems=[("SA", "暴露垃圾")])
-    _, (p2, p3, p10) = inspect(
+    (p1,) = inspect(d, 5, ["SA", "SB"], problems=[("SA", "暴露垃圾")]).found
+    p2, p3, p10 = inspect(
         d, 12, ["SA", "SB", "SB1"],
         problems=[("SB1", "暴露垃圾"), ("SB1", "占道经营"), ("SB", "乱停乱放")],
         marks=lambda found: {si["SB"]: {i["I4"].pk: Mark("fail", (found[2].pk,))}},
-    )  # fmt: skip
-    _, (p4, p11) = inspect(
+    ).found  # fmt: skip
+    p4, p11 = inspect(
         d, 20, ["SA", "SC"],
         problems=[("SA", "暴露垃圾"), ("SC", "乱停乱放")],
         marks=lambda found: {si["SA"]: {i["I3"].pk: Mark("na")}},
-    )  # fmt: skip
+    ).found  # fmt: skip
     inspect(d, 25, ["SB"], status="draft", problems=[("SB", "暴露垃圾")])  # no visit
 
     p1 = assign(d, p1, "A", at(3, 5))

@@ -45,9 +45,7 @@ def busy_march(march):
         headquarters=d["hq"], primary_unit=d["u"]["B1"], status=Problem.Status.ASSIGNED
     )
     workflow.perform(p3, A_.ESCALATE, by=d["leader"], now=at(3, 20))
-    d["stalls"] = ProblemCategory.objects.create(
-        headquarters=d["hq"], name="占道经营", deduction=Decimal("2"), time_limit_hours=24
-    )
+    d["stalls"] = d["categories"]["占道经营"]
     workflow.report_problem(
         by=d["inspector"],
         site=d["sites"]["SB"],
@@ -141,9 +139,7 @@ def test_dashboard_query_count_is_constant_in_problems(march):
     d = march
     with CaptureQueriesContext(connection) as few:
         dashboard_data(d["hq"], TODAY, now=NOW)
-    extra = ProblemCategory.objects.create(
-        headquarters=d["hq"], name="乱停乱放", deduction=Decimal("1"), time_limit_hours=24
-    )
+    extra = d["categories"]["乱停乱放"]
     inspection = inspect(d, 27, ["SA", "SB", "SB1"])
     for i in range(30):
         p, _ = workflow.report_problem(
