@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "civility.org",
     "civility.supervision",
     "civility.reports",
+    "civility.demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -97,7 +98,8 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "civility.core.context_processors.roles",
+                "civility.core.context_processors.navigation",
+                "civility.supervision.notifications.context_processors.unread",
             ],
         },
     }

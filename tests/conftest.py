@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from civility.core.roles import Role
+from tests.factories import street_site
 
 FIXTURES = sorted(str(p) for p in (Path(__file__).parent.parent / "fixtures").glob("*.json"))
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -111,6 +112,12 @@ def street(hq):
     from civility.org.models import Unit
 
     return Unit.objects.get(headquarters=hq, name="湖里街道")
+
+
+@pytest.fixture
+def site(street):
+    """A site in 湖里街道 whose default (块) unit is the street."""
+    return street_site(street)
 
 
 @pytest.fixture

@@ -3,17 +3,18 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
-from civility.core import permissions
+from civility.core.models import User
 from civility.core.params import parse_id
+from civility.core.permissions import sees_everything
 from civility.core.roles import Role
 from civility.core.tables import HtmxTableView
 from civility.org.filters import AssignmentFilter
 from civility.org.models import Headquarters, Leader, Linkage, Unit, WorkGroup
+from civility.org.permissions import assignments_visible_to, can_view_assignments, can_view_org
 from civility.org.tables import AssignmentTable
 
 
 def _liaisons():
-    from civility.core.models import User
 
     return Prefetch(
         "members",
@@ -25,7 +26,7 @@ def _liaisons():
 @login_required
 def org_overview(request):
     """The headquarters, its leaders and work groups, and the unit tree with liaisons and links."""
-    if not permissions.can_view_org(request.user):
+    if not can_view_org(request.user):
         raise PermissionDenied
     headquarters = Headquarters.objects.select_related(
         "commander", "executive_deputy", "office_unit"
@@ -108,17 +109,17 @@ class AssignmentListView(HtmxTableView):
     export_name = "assignments"
 
     def has_permission(self) -> bool:
-        return permissions.can_view_assignments(self.request.user)
+        return can_view_assignments(self.request.user)
 
     def get_queryset(self):
-        return permissions.assignments_visible_to(self.request.user).select_related(
+        return assignments_visible_to(self.request.user).select_related(
             "work_group", "unit", "indicator"
         )
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
         user = self.request.user
-        if permissions.sees_everything(user):
+        if sees_everything(user):
             kwargs["units"] = Unit.objects.filter(active=True)
         else:
             kwargs["units"] = Unit.objects.filter(pk=user.unit_id)

@@ -9,8 +9,6 @@ opens a 更正 draft that, once published, supersedes the original.
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -20,21 +18,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from civility.core.models import User
+from civility.core.periods import Period
 from civility.core.roles import Role
 from civility.reports import scoring
 from civility.reports.models import Report, ReportRead
-from civility.supervision.models import (
-    Commentary,
-    Inspection,
-    Notification,
-    Photo,
-    Problem,
-    ProblemEvent,
-    Sequence,
-)
+from civility.supervision.commentary.models import Commentary
+from civility.supervision.inspections.models import Inspection
+from civility.supervision.notifications.models import Notification
+from civility.supervision.notifications.services import notify
+from civility.supervision.problems.models import Photo, Problem, ProblemEvent, Sequence
 
-WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
-MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 TYPICAL_CASES = 4
 TOP_CATEGORIES = 5
 
@@ -48,46 +42,15 @@ class ReportError(Exception):
 # --- periods ----------------------------------------------------------------------------------
 
 
-def parse_period(kind: str, period: str) -> tuple[date, date]:
-    """First and last day of "2026-W47" (ISO week) or "2026-11"; ValueError when malformed."""
-    if kind == Report.Kind.WEEKLY:
-        match = WEEK_RE.match(period)
-        if not match:
-            raise ValueError(period)
-        first = date.fromisocalendar(int(match[1]), int(match[2]), 1)
-        if first > date.max - timedelta(days=6):
-            raise ValueError(period)  # the week would end after 9999-12-31
-        return first, first + timedelta(days=6)
-    match = MONTH_RE.match(period)
-    if not match or not 1 <= int(match[2]) <= 12:
-        raise ValueError(period)
-    first, last, _, _ = scoring.month_bounds(int(match[1]), int(match[2]))
-    return first, last
-
-
-def week_period(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def month_period(day: date) -> str:
-    return f"{day.year}-{day.month:02d}"
-
-
-def previous_period(kind: str, today: date | None = None) -> str:
-    """The last complete week or month before ``today`` (what the periodic command compiles)."""
-    today = today or timezone.localdate()
-    if kind == Report.Kind.WEEKLY:
-        return week_period(today - timedelta(days=7))
-    return month_period(today.replace(day=1) - timedelta(days=1))
-
-
-def _instants(first: date, last: date) -> tuple[datetime, datetime]:
-    tz = timezone.get_current_timezone()
-    return (
-        datetime.combine(first, time.min, tzinfo=tz),
-        datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz),
-    )
+def report_period(kind: str, period: Period | str) -> Period:
+    """The period a report of ``kind`` covers: a ``Period`` or its URL form ("2026-W47",
+    "2026-11"); ValueError when it is malformed or of the other kind."""
+    period_kind = Report.Kind(kind).period_kind
+    if isinstance(period, Period):
+        if period.kind != period_kind:
+            raise ValueError(str(period))
+        return period
+    return Period.parse(period, period_kind)
 
 
 def _dec(value) -> str | None:
@@ -101,9 +64,9 @@ def _rate(part: int, whole: int) -> str | None:
 # --- the numbers ------------------------------------------------------------------------------
 
 
-def overview(headquarters, first: date, last: date) -> dict:
+def overview(headquarters, period: Period) -> dict:
     """Counts for one period (three aggregate queries)."""
-    start, end = _instants(first, last)
+    first, last, start, end = period.first, period.last, period.start, period.end
     now = timezone.now()
     inspections = Inspection.objects.filter(
         headquarters=headquarters,
@@ -153,8 +116,8 @@ def _changes(current: dict, previous: dict) -> dict:
     }
 
 
-def _breakdowns(headquarters, first: date, last: date) -> dict:
-    start, end = _instants(first, last)
+def _breakdowns(headquarters, period: Period) -> dict:
+    start, end = period.start, period.end
     found = Problem.objects.filter(
         headquarters=headquarters, reported_at__gte=start, reported_at__lt=end
     ).exclude(status=Problem.Status.VOID)
@@ -191,9 +154,9 @@ def _problem_rows(problems) -> list[dict]:
     ]
 
 
-def _typical(headquarters, first: date, last: date) -> list[dict]:
+def _typical(headquarters, period: Period) -> list[dict]:
     """Escalated or late problems of the period first, each with before/after photo ids."""
-    start, end = _instants(first, last)
+    start, end = period.start, period.end
     photos = Prefetch("photos", queryset=Photo.objects.only("id", "kind", "problem_id"))
     problems = (
         Problem.objects.filter(
@@ -212,7 +175,8 @@ def _typical(headquarters, first: date, last: date) -> list[dict]:
     return rows
 
 
-def _commentary(headquarters, first: date, last: date) -> list[dict]:
+def _commentary(headquarters, period: Period) -> list[dict]:
+    first, last = period.first, period.last
     items = (
         Commentary.objects.filter(headquarters=headquarters, date__gte=first, date__lte=last)
         .select_related("author")
@@ -271,14 +235,11 @@ def _list_row(row: scoring.UnitScore, reasons: list[str]) -> dict:
     }
 
 
-def monthly_data(headquarters, year: int, month: int) -> dict:
-    first, last, start, end = scoring.month_bounds(year, month)
-    prev_year, prev_month = (year - 1, 12) if month == 1 else (year, month - 1)
-    prev_first, prev_last, _, _ = scoring.month_bounds(prev_year, prev_month)
-    current, previous = (
-        overview(headquarters, first, last),
-        overview(headquarters, prev_first, prev_last),
-    )
+def monthly_data(headquarters, period: Period) -> dict:
+    first, last, start, end = period.first, period.last, period.start, period.end
+    year, month = period.year, period.number
+    before = period.previous()
+    current, previous = overview(headquarters, period), overview(headquarters, before)
     scores = scoring.monthly_scores(headquarters, year, month)
     problems = (
         Problem.objects.filter(
@@ -288,7 +249,7 @@ def monthly_data(headquarters, year: int, month: int) -> dict:
         .select_related("site__street", "category", "primary_unit")
         .order_by("reported_at", "id")
     )
-    breakdowns = _breakdowns(headquarters, first, last)
+    breakdowns = _breakdowns(headquarters, period)
     return {
         "period": {
             "first": f"{first:%Y-%m-%d}",
@@ -315,33 +276,33 @@ def monthly_data(headquarters, year: int, month: int) -> dict:
         "black_list": [_list_row(u, u.black_reasons) for u in scores.black_list],
         "top_categories": breakdowns["by_category"][:TOP_CATEGORIES],
         "by_street": breakdowns["by_street"],
-        "typical": _typical(headquarters, first, last),
-        "commentary": _commentary(headquarters, first, last),
+        "typical": _typical(headquarters, period),
+        "commentary": _commentary(headquarters, period),
         "problems": _problem_rows(problems),
     }
 
 
-def weekly_data(headquarters, first: date, last: date) -> dict:
-    breakdowns = _breakdowns(headquarters, first, last)
+def weekly_data(headquarters, period: Period) -> dict:
+    breakdowns = _breakdowns(headquarters, period)
     return {
-        "period": {"first": f"{first:%Y-%m-%d}", "last": f"{last:%Y-%m-%d}"},
-        "overview": overview(headquarters, first, last),
+        "period": {"first": f"{period.first:%Y-%m-%d}", "last": f"{period.last:%Y-%m-%d}"},
+        "overview": overview(headquarters, period),
         "by_street": breakdowns["by_street"],
         "by_category": breakdowns["by_category"],
-        "commentary": _commentary(headquarters, first, last),
-        "typical": _typical(headquarters, first, last),
+        "commentary": _commentary(headquarters, period),
+        "typical": _typical(headquarters, period),
     }
 
 
 # --- texts ------------------------------------------------------------------------------------
 
 
-def _title(kind: str, first: date, last: date) -> str:
-    if kind == Report.Kind.MONTHLY:
-        return f"关于{first.year}年{first.month}月文明城区创建督查情况的通报"
-    year, week, _ = first.isocalendar()
+def _title(period: Period) -> str:
+    if Report.Kind.of_period(period) == Report.Kind.MONTHLY:
+        return f"关于{period.label}文明城区创建督查情况的通报"
+    first, last = period.first, period.last
     return (
-        f"{year}年第{week}周文明城区创建巡报"
+        f"{period.year}年第{period.number}周文明城区创建巡报"
         f"（{first.month}月{first.day}日—{last.month}月{last.day}日）"
     )
 
@@ -350,9 +311,9 @@ def _signed(change: int) -> str:
     return f"增加{change}" if change > 0 else (f"减少{-change}" if change < 0 else "持平")
 
 
-def default_narrative(kind: str, data: dict, first: date) -> dict:
+def default_narrative(kind: str, data: dict, period: Period) -> dict:
     o = data["overview"]
-    when = f"{first.year}年{first.month}月" if kind == Report.Kind.MONTHLY else "本周"
+    when = period.label if kind == Report.Kind.MONTHLY else "本周"
     summary = (
         f"{when}，各督查组共开展督查{o['inspections']}次，检查点位{o['site_visits']}个次，"
         f"发现问题{o['found']}个，已整改销号{o['found_closed']}个，"
@@ -382,16 +343,20 @@ def default_narrative(kind: str, data: dict, first: date) -> dict:
 # --- compile, publish, correct ------------------------------------------------------------------
 
 
-def _compute(headquarters, kind: str, first: date, last: date) -> dict:
-    if kind == Report.Kind.MONTHLY:
-        return monthly_data(headquarters, first.year, first.month)
-    return weekly_data(headquarters, first, last)
+def _compute(headquarters, period: Period) -> dict:
+    if Report.Kind.of_period(period) == Report.Kind.MONTHLY:
+        return monthly_data(headquarters, period)
+    return weekly_data(headquarters, period)
 
 
-def compile_report(headquarters, kind: str, period: str, *, now=None) -> tuple[Report, bool]:
+def compile_report(
+    headquarters, kind: str, period: Period | str, *, now=None
+) -> tuple[Report, bool]:
     """Create or update the period's draft; (report, changed). A period that is already
-    published and has no draft is left alone (returns the published report, False)."""
-    first, last = parse_period(kind, period)
+    published and has no draft is left alone (returns the published report, False).
+    ValueError when ``period`` is not a period of ``kind``."""
+    span = report_period(kind, period)
+    first, last, period = span.first, span.last, str(span)
     now = now or timezone.now()
     scope = Report.objects.filter(headquarters=headquarters, kind=kind, period=period)
     draft = scope.filter(status=Report.Status.DRAFT).first()
@@ -399,8 +364,8 @@ def compile_report(headquarters, kind: str, period: str, *, now=None) -> tuple[R
         published = scope.filter(status=Report.Status.PUBLISHED).first()
         if published is not None:
             return published, False
-    data = _compute(headquarters, kind, first, last)
-    narrative = default_narrative(kind, data, first)
+    data = _compute(headquarters, span)
+    narrative = default_narrative(kind, data, span)
     with transaction.atomic():
         if draft is None:
             try:
@@ -412,7 +377,7 @@ def compile_report(headquarters, kind: str, period: str, *, now=None) -> tuple[R
                         period_start=first,
                         period_end=last,
                         year=first.year,
-                        title=_title(kind, first, last),
+                        title=_title(span),
                         data=data,
                         narrative=narrative,
                         compiled_at=now,
@@ -439,7 +404,7 @@ def start_correction(report: Report, *, by) -> Report:
     if Report.objects.filter(corrects=report).exists():
         raise ReportError(gettext("该通报已有更正。"))
     first, last = report.period_start, report.period_end
-    data = _compute(report.headquarters, report.kind, first, last)
+    data = _compute(report.headquarters, report.get_period())
     narrative = dict(report.snapshot.get("narrative", {}))
     try:
         with transaction.atomic():
@@ -512,8 +477,6 @@ def report_url(report: Report) -> str:
 
 
 def notify_published(report: Report) -> None:
-    from civility.core.models import User
-    from civility.supervision.notifications import notify
 
     readers = User.objects.filter(
         is_active=True,

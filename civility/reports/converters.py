@@ -1,18 +1,42 @@
-class WeekConverter:
+"""URL converters: ``<week:period>``, ``<month:period>`` and ``<period:period>`` hand the view a
+``Period``. A string that has the right shape but names no real week or month (``2026-W54``,
+``2026-13``) raises ValueError in ``to_python``, which Django turns into a 404."""
+
+from civility.core.periods import MONTH, WEEK, Period
+
+
+class PeriodConverter:
+    """Either kind of period; the view checks it against the report kind in the URL."""
+
+    regex = r"\d{4}-W?\d{2}"
+    kind: str | None = None
+
+    def to_python(self, value: str) -> Period:
+        return Period.parse(value, self.kind)
+
+    def to_url(self, value: Period | str) -> str:
+        # A Period, or its URL form (as templates and tests write them); checked either way.
+        period = value if isinstance(value, Period) else Period.parse(str(value))
+        if self.kind is not None and period.kind != self.kind:
+            raise ValueError(value)
+        return period.slug
+
+
+class WeekConverter(PeriodConverter):
     regex = r"\d{4}-W\d{2}"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
+    kind = WEEK
 
 
-class MonthConverter:
+class MonthConverter(PeriodConverter):
     regex = r"\d{4}-\d{2}"
+    kind = MONTH
+
+
+class ReportKindConverter:
+    regex = "weekly|monthly"
 
     def to_python(self, value: str) -> str:
         return value
 
     def to_url(self, value: str) -> str:
-        return value
+        return str(value)

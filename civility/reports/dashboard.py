@@ -19,9 +19,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+from civility.core.periods import Period
 from civility.org.models import Unit
 from civility.reports import scoring
-from civility.supervision.models import Problem
+from civility.supervision.problems.models import Problem
 
 TREND_MONTHS = 12
 TOP_OVERDUE_UNITS = 10
@@ -35,12 +36,6 @@ PENDING_STATUSES = (
 )
 
 
-def _months_back(year: int, month: int, count: int) -> list[tuple[int, int]]:
-    """The ``count`` months ending with (year, month), oldest first."""
-    index = year * 12 + month - 1
-    return [(i // 12, i % 12 + 1) for i in range(index - count + 1, index + 1)]
-
-
 def problems_url(**params) -> str:
     """The problem list filtered by ``params`` (values already strings or ints)."""
     query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
@@ -51,7 +46,8 @@ def street_trend(headquarters, year: int, month: int, streets: list[Unit], *, no
     """Total score of every street for the 12 months ending with (year, month), from
     ``scoring.monthly_scores`` (a constant number of queries per month). A month in which the
     street was 未考评 has no value (a gap in the line)."""
-    months = _months_back(year, month, TREND_MONTHS)
+    periods = Period.month(year, month).back(TREND_MONTHS)
+    months = [(p.year, p.number) for p in periods]
     totals: dict[tuple[int, int], dict[int, Decimal | None]] = {}
     for y, m in months:
         scores = scoring.monthly_scores(headquarters, y, m, now=now, compare=False)
@@ -68,10 +64,10 @@ def street_trend(headquarters, year: int, month: int, streets: list[Unit], *, no
             }
         )
     return {
-        "months": [f"{y}-{m:02d}" for y, m in months],
+        "months": [str(p) for p in periods],
         "labels": [
-            date_format(date(y, m, 1), gettext("n月") if m != 1 else gettext("Y年n月"))
-            for y, m in months
+            date_format(p.first, gettext("n月") if p.number != 1 else gettext("Y年n月"))
+            for p in periods
         ],
         "series": series,
     }
@@ -102,8 +98,9 @@ def _ranking(scores: scoring.MonthlyScores, month_from: str) -> list[dict]:
 def dashboard_data(headquarters, today: date, *, now: datetime | None = None) -> dict:
     """This month so far, for the leaders' and secretariat's home page (see module doc)."""
     now = now or timezone.now()
-    year, month = today.year, today.month
-    first, _, start, end = scoring.month_bounds(year, month)
+    period = Period.of(today, "month")
+    year, month = period.year, period.number
+    first, start, end = period.first, period.start, period.end
     month_from = f"{first:%Y-%m-%d}"
     problems = Problem.objects.filter(headquarters=headquarters).exclude(status=Problem.Status.VOID)
     found = Q(reported_at__gte=start, reported_at__lt=end)
@@ -180,7 +177,8 @@ def dashboard_data(headquarters, today: date, *, now: datetime | None = None) ->
     # 本月至今 (no ranks or bands) beside the last ended month's ranking.
     scores = scoring.monthly_scores(headquarters, year, month, now=now, compare=False)
     ranking = _ranking(scores, month_from)
-    last_year, last_month = _months_back(year, month, 2)[0]
+    before = period.previous()
+    last_year, last_month = before.year, before.number
     last_scores = scoring.monthly_scores(headquarters, last_year, last_month, now=now)
     last_ranking = _ranking(last_scores, f"{last_year}-{last_month:02d}-01")
     # The trend keeps the configured order of streets (stable colours from month to month).
@@ -195,7 +193,7 @@ def dashboard_data(headquarters, today: date, *, now: datetime | None = None) ->
         "headquarters": headquarters,
         "today": today,
         "month_start": first,
-        "period_label": date_format(date(year, month, 1), gettext("Y年n月")),
+        "period_label": date_format(first, gettext("Y年n月")),
         "figures": figures,
         "ranking": ranking,
         "last_ranking": last_ranking,

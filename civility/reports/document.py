@@ -47,14 +47,6 @@ def chinese_date(day: date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
 
-def period_label(report: Report) -> str:
-    first, last = report.period_start, report.period_end
-    if report.kind == Report.Kind.MONTHLY:
-        return f"{first.year}年{first.month}月"
-    year, week, _ = first.isocalendar()
-    return f"{year}年第{week}周（{first.month}月{first.day}日—{last.month}月{last.day}日）"
-
-
 def number(value) -> int | float | str:
     """A score or rate as a number for spreadsheets ("97.6" → 97.6), or the dash."""
     if value is None or value == "":

@@ -18,7 +18,7 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 
 from civility.reports import document as doc
 from civility.reports.models import Report
-from civility.supervision.models import Photo
+from civility.supervision.problems.models import Photo
 
 RED = RGBColor(0xC0, 0x00, 0x00)
 BODY_FONT = "仿宋_GB2312"
@@ -287,7 +287,7 @@ def _attachment(document, report: Report) -> None:
     _paragraph(document, "附件", font=HEADING_FONT, indent=False)
     _paragraph(
         document,
-        f"{doc.period_label(report)}督查问题清单",
+        f"{report.get_period().label}督查问题清单",
         font=TITLE_FONT,
         size=18,
         align=WD_ALIGN_PARAGRAPH.CENTER,

@@ -87,12 +87,12 @@ class CompileForm(forms.Form):
         if not kind or not period:
             return cleaned
         try:
-            first, _last = reports.parse_period(kind, period)
+            period = reports.report_period(kind, period)
         except ValueError:
             example = "2026-03" if kind == Report.Kind.MONTHLY else "2026-W11"
             self.add_error("period", _("期间格式不正确，例如 %(example)s。") % {"example": example})
             return cleaned
-        if first > timezone.localdate():
+        if period.first > timezone.localdate():
             self.add_error("period", _("该期间尚未开始，不能生成通报。"))
         cleaned["period"] = period
         return cleaned

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from civility.core.periods import MONTH, WEEK, Period
 from civility.org.models import Headquarters, Unit
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
@@ -177,6 +178,15 @@ class Report(models.Model):
         WEEKLY = "weekly", "每周巡报"
         MONTHLY = "monthly", "每月通报"
 
+        @property
+        def period_kind(self) -> str:
+            """The kind of ``Period`` a report of this kind covers (week or month)."""
+            return WEEK if self == "weekly" else MONTH
+
+        @classmethod
+        def of_period(cls, period: Period) -> "Report.Kind":
+            return cls.WEEKLY if period.kind == WEEK else cls.MONTHLY
+
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
         PUBLISHED = "published", "已发布"
@@ -253,6 +263,10 @@ class Report(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    def get_period(self) -> Period:
+        """The week or month this report covers."""
+        return Period.of(self.period_start, self.Kind(self.kind).period_kind)
 
     @property
     def content(self) -> dict:

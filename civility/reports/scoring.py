@@ -5,7 +5,7 @@ final once it has ended (everything is counted as of the month's end, and publis
 read from their snapshots); every number comes with the counts behind it.
 
 - Site visit 得分率: saved on each SiteVisit when the inspection is submitted
-  (``civility.supervision.visits``): 100 × Σ points passed / Σ points applicable of the site
+  (``civility.supervision.inspections.visits``): 100 × Σ points passed / Σ points applicable of the site
   type's checklist, or max(0, 100 − Σ deductions) without a checklist. A visit counts in the
   month of its inspection's date if the inspection was submitted before the month's end.
 - Field score 现场分 (streets, communities): mean 得分率 of the month's visits in the unit's
@@ -49,24 +49,20 @@ Every function runs a fixed number of queries whatever the number of problems an
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
+from civility.core.periods import Period
 from civility.org.models import Assignment, Linkage, Unit
 from civility.reports.models import Report, ScoringPolicy, Veto
-from civility.supervision.models import (
-    CommentaryReceipt,
-    Inspection,
-    Problem,
-    ProblemEvent,
-    SiteVisit,
-    SiteVisitItem,
-)
+from civility.supervision.commentary.models import CommentaryReceipt
+from civility.supervision.inspections.models import Inspection
+from civility.supervision.inspections.visits import SiteVisit, SiteVisitItem
+from civility.supervision.problems.models import Problem, ProblemEvent
 
 HUNDRED = Decimal(100)
 ONE_PLACE = Decimal("0.1")
@@ -99,27 +95,15 @@ def percent(rate: Decimal | None) -> str:
     return f"{(rate * HUNDRED).quantize(Decimal(1), rounding=ROUND_HALF_UP)}%"
 
 
-def month_bounds(year: int, month: int) -> tuple[date, date, datetime, datetime]:
-    """First and last day, and the aware [start, end) instants of a month in local time."""
-    first = date(year, month, 1)
-    last = date(year, month, calendar.monthrange(year, month)[1])
-    tz = timezone.get_current_timezone()
-    start = datetime.combine(first, time.min, tzinfo=tz)
-    next_year, next_month = _shift(year, month, 1)
-    end = datetime.combine(date(next_year, next_month, 1), time.min, tzinfo=tz)
-    return first, last, start, end
-
-
-def _shift(year: int, month: int, delta: int) -> tuple[int, int]:
-    """The month ``delta`` months after (year, month); the one place with month arithmetic."""
-    index = year * 12 + month - 1 + delta
-    return index // 12, index % 12 + 1
+def _previous(year: int, month: int) -> tuple[int, int]:
+    before = Period.month(year, month).previous()
+    return before.year, before.number
 
 
 def _cutoff(year: int, month: int, now: datetime | None) -> tuple[datetime, bool]:
     """The instant the month is counted up to, and whether the month is still running."""
     now = now or timezone.now()
-    _, _, _, end = month_bounds(year, month)
+    end = Period.month(year, month).end
     return (now, True) if now < end else (end, False)
 
 
@@ -258,7 +242,8 @@ class MonthlyScores:
 def month_visits(headquarters, year: int, month: int, *, now: datetime | None = None):
     """The month's scored site visits (a queryset): inspection dated in the month and submitted
     before the month's end (or now, for the running month)."""
-    first, last, _, _ = month_bounds(year, month)
+    period = Period.month(year, month)
+    first, last = period.first, period.last
     cutoff, _ = _cutoff(year, month, now)
     return SiteVisit.objects.filter(
         inspection__headquarters=headquarters,
@@ -359,7 +344,7 @@ def rectification_counts(
     deadline never changed after 交办 are counted in the database; the few that were 改派 or
     got an extension are replayed from their events. ``units`` maps unit names to ids (events
     name the unit); it is loaded when not given."""
-    _, _, start, _ = month_bounds(year, month)
+    start = Period.month(year, month).start
     cutoff, _ = _cutoff(year, month, now)
     changed = ProblemEvent.objects.filter(problem=OuterRef("pk"), action__in=CHANGING)
     problems = Problem.objects.filter(headquarters=headquarters, primary_unit__isnull=False)
@@ -578,7 +563,8 @@ def monthly_scores(
     previous month."""
     now = now or timezone.now()
     policy = ScoringPolicy.for_year(headquarters, year)
-    first, last, _, _ = month_bounds(year, month)
+    period = Period.month(year, month)
+    first, last = period.first, period.last
     cutoff, running = _cutoff(year, month, now)
     unit_rows = list(
         Unit.objects.filter(headquarters=headquarters, active=True).order_by("kind", "order", "id")
@@ -640,7 +626,7 @@ def monthly_scores(
             _rank([u for u in units if u.kind == kind])
         _lists(policy, units)
         if compare:
-            before = monthly_scores(headquarters, *_shift(year, month, -1), now=now, compare=False)
+            before = monthly_scores(headquarters, *_previous(year, month), now=now, compare=False)
             previous = before.by_unit()
             for row in units:
                 old = previous.get(row.unit_id)
@@ -655,7 +641,7 @@ def partner_listings(unit: Unit, period: tuple[int, int], *, now=None) -> list[d
     """The partners' view of 同奖同罚 for one month: the streets and communities ``unit`` (a
     department) is paired with that were on the 红榜 or 黑榜, each with its reasons."""
     year, month = period
-    _, last, _, _ = month_bounds(year, month)
+    last = Period.month(year, month).last
     targets = set(
         Linkage.objects.filter(department=unit, kind=Linkage.Kind.PAIRING, start_date__lte=last)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=last))

@@ -1,10 +1,17 @@
-from django.urls import path, re_path, register_converter
+from django.urls import path, register_converter
 
-from civility.reports.converters import MonthConverter, WeekConverter
+from civility.reports.converters import (
+    MonthConverter,
+    PeriodConverter,
+    ReportKindConverter,
+    WeekConverter,
+)
 from civility.reports.views import rankings, reports
 
 register_converter(WeekConverter, "week")
 register_converter(MonthConverter, "month")
+register_converter(PeriodConverter, "period")
+register_converter(ReportKindConverter, "report_kind")
 
 urlpatterns = [
     path("reports/", reports.report_index, name="report_index"),
@@ -47,23 +54,23 @@ urlpatterns = [
         name="report_monthly_print",
     ),
     path("reports/<int:pk>/photos/<int:photo_pk>/", reports.report_photo, name="report_photo"),
-    re_path(
-        r"^reports/(?P<kind>weekly|monthly)/(?P<period>\d{4}-W?\d{2})/compile/$",
+    path(
+        "reports/<report_kind:kind>/<period:period>/compile/",
         reports.report_compile,
         name="report_compile",
     ),
-    re_path(
-        r"^reports/(?P<kind>weekly|monthly)/(?P<period>\d{4}-W?\d{2})/edit/$",
+    path(
+        "reports/<report_kind:kind>/<period:period>/edit/",
         reports.report_edit,
         name="report_edit",
     ),
-    re_path(
-        r"^reports/(?P<kind>weekly|monthly)/(?P<period>\d{4}-W?\d{2})/publish/$",
+    path(
+        "reports/<report_kind:kind>/<period:period>/publish/",
         reports.report_publish,
         name="report_publish",
     ),
-    re_path(
-        r"^reports/(?P<kind>weekly|monthly)/(?P<period>\d{4}-W?\d{2})/correct/$",
+    path(
+        "reports/<report_kind:kind>/<period:period>/correct/",
         reports.report_correct,
         name="report_correct",
     ),

@@ -15,6 +15,8 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from civility.supervision.problems.models import Photo
+
 MAX_UPLOAD_BYTES = 15 * 1024 * 1024
 MAX_PIXELS = 60_000_000  # about 60 megapixels: more than any phone camera, far below a bomb
 MAX_SIDE = 20_000
@@ -88,7 +90,6 @@ def process_upload(upload) -> ProcessedPhoto:
 
 def attach_photos(photos, *, kind, by, problem=None, commentary=None, event=None) -> list:
     """Store processed photos for a problem (optionally one event) or a commentary."""
-    from civility.supervision.models import Photo
 
     saved = []
     for processed in photos:

@@ -1,7 +1,8 @@
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("civility.supervision.urls_problems")),
-    path("", include("civility.supervision.urls_inspections")),
-    path("", include("civility.supervision.urls_commentary")),
+    path("", include("civility.supervision.problems.urls")),
+    path("", include("civility.supervision.inspections.urls")),
+    path("", include("civility.supervision.commentary.urls")),
+    path("", include("civility.supervision.notifications.urls")),
 ]

@@ -19,16 +19,13 @@ from civility.org.models import (
     SiteType,
     Unit,
 )
-from civility.supervision import services, workflow
-from civility.supervision.models import (
-    Commentary,
-    CommentaryReceipt,
-    Inspection,
-    InspectionTeam,
-)
-from civility.supervision.visits import Mark
+from civility.supervision.commentary.models import Commentary, CommentaryReceipt
+from civility.supervision.inspections import services
+from civility.supervision.inspections.models import Inspection, InspectionTeam
+from civility.supervision.inspections.visits import Mark
+from civility.supervision.problems import workflow
 from tests.conftest import make_user
-from tests.supervision.factories import photo
+from tests.factories import photo
 
 A_ = workflow.Action
 TZ = timezone.get_fixed_timezone(8 * 60)

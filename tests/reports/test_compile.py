@@ -5,10 +5,12 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from civility.core.periods import Period
 from civility.reports import compile as reports
 from civility.reports.models import Report, ReportRead
-from civility.supervision import workflow
-from civility.supervision.models import Notification, Problem
+from civility.supervision.notifications.models import Notification
+from civility.supervision.problems import workflow
+from civility.supervision.problems.models import Problem
 from tests.reports.conftest import assign, at, inspect, problem
 
 pytestmark = pytest.mark.django_db
@@ -147,12 +149,14 @@ def test_weekly_compile_counts_the_iso_week(march):
 def test_previous_period_for_the_periodic_command():
     from datetime import date
 
-    assert reports.previous_period(MONTHLY, date(2026, 1, 1)) == "2025-12"
-    assert reports.previous_period(Report.Kind.WEEKLY, date(2026, 11, 30)) == "2026-W48"
+    assert str(Period.last_ended("month", date(2026, 1, 1))) == "2025-12"
+    assert str(Period.last_ended("week", date(2026, 11, 30))) == "2026-W48"
 
 
 def test_bad_period_is_rejected():
     with pytest.raises(ValueError):
-        reports.parse_period(MONTHLY, "2026-13")
+        reports.report_period(MONTHLY, "2026-13")
     with pytest.raises(ValueError):
-        reports.parse_period(Report.Kind.WEEKLY, "2026-47")
+        reports.report_period(Report.Kind.WEEKLY, "2026-47")
+    with pytest.raises(ValueError):
+        reports.compile_report(None, Report.Kind.WEEKLY, Period.parse("2026-03"))

@@ -27,9 +27,10 @@ from django.test.utils import CaptureQueriesContext
 from civility.org.models import ProblemCategory
 from civility.reports import scoring
 from civility.reports.dashboard import dashboard_data
-from civility.reports.views.dashboard import dashboard_context
-from civility.supervision import workflow
-from civility.supervision.models import Inspection, Problem
+from civility.reports.home import dashboard_context
+from civility.supervision.inspections.models import Inspection
+from civility.supervision.problems import workflow
+from civility.supervision.problems.models import Problem
 from tests.reports.conftest import A_, TZ, assign, at, inspect, problem
 
 pytestmark = pytest.mark.django_db

@@ -12,14 +12,15 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from civility.core.periods import MONTH, Period
 from civility.core.roles import Role
 from civility.org.models import Headquarters, ProblemCategory, Site
 from civility.reports import compile as reports
 from civility.reports import document as document_module
 from civility.reports.models import Report, ReportRead
-from civility.supervision import workflow
+from civility.supervision.problems import workflow
 from tests.conftest import browser_login, make_user
-from tests.supervision.factories import photo
+from tests.factories import photo
 
 pytestmark = pytest.mark.browser
 A = workflow.Action
@@ -58,7 +59,7 @@ def last_month_problems(hq, inspector, secretariat, liaison_of):
                 now=when + timedelta(hours=5),
             )
             workflow.perform(problem, A.APPROVE, by=inspector, now=when + timedelta(hours=6))
-    return reports.month_period(last), reports.month_period(today)
+    return str(Period.of(last, MONTH)), str(Period.of(today, MONTH))
 
 
 def settle(page) -> None:

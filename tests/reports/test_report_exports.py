@@ -10,8 +10,8 @@ import pytest
 
 from civility.reports import compile as reports
 from civility.reports.models import Report
-from civility.supervision import workflow
-from civility.supervision.models import Problem
+from civility.supervision.problems import workflow
+from civility.supervision.problems.models import Problem
 from tests.reports.test_report_pages import (
     MARCH,
     compile_march,

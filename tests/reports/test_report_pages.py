@@ -9,15 +9,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from lxml import html as lxml_html
 
+from civility.core.periods import Period
 from civility.core.roles import Role
 from civility.reports import compile as reports
 from civility.reports.document import rank_change
 from civility.reports.models import Report, ReportRead
-from civility.supervision import workflow
-from civility.supervision.models import Notification, Photo, Problem
+from civility.supervision.notifications.models import Notification
+from civility.supervision.problems import workflow
+from civility.supervision.problems.models import Photo, Problem
 from tests.conftest import make_user
+from tests.factories import photo
 from tests.reports.conftest import assign, at, fix, inspect, problem
-from tests.supervision.factories import photo
 
 pytestmark = pytest.mark.django_db
 MONTHLY, WEEKLY = Report.Kind.MONTHLY, Report.Kind.WEEKLY
@@ -247,7 +249,8 @@ def test_page_shows_the_frozen_numbers_after_problems_change(client, march):
     inspection = inspect(march, 26, ["SB"])
     for _ in range(2):
         assign(march, problem(march, "SB", at(3, 26), inspection), "B", at(3, 26))
-    assert reports.monthly_data(march["hq"], 2026, 3)["overview"]["found"] == int(frozen_found) + 2
+    march_data = reports.monthly_data(march["hq"], Period.month(2026, 3))
+    assert march_data["overview"]["found"] == int(frozen_found) + 2
     after = page(client.get(MARCH).content)
     assert overview_value(after, "found") == frozen_found
     assert rows(after, "//table[@data-kind='street']/tbody/tr") == streets_before

@@ -39,13 +39,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from civility.core.periods import Period
 from civility.org.models import Assignment, WorkGroup
 from civility.reports import compile as compile_
 from civility.reports import scoring
 from civility.reports.models import Report, Veto
-from civility.supervision import workflow
+from civility.supervision.inspections.visits import SiteVisit
+from civility.supervision.problems import workflow
+from tests.factories import photo
 from tests.reports.conftest import A_, assign, at, hotline, inspect, problem
-from tests.supervision.factories import photo
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -56,8 +58,6 @@ def row(scores, name):
 
 
 def test_scoring_site_visits_score_their_checklist(march):
-    from civility.supervision.models import SiteVisit
-
     rates = sorted(
         (v.inspection.date.day, v.site.name, v.score_rate)
         for v in SiteVisit.objects.select_related("inspection", "site")
@@ -162,7 +162,7 @@ def test_scoring_running_month_has_counts_but_no_band_rank_or_list(march):
 
 def test_scoring_later_escalation_return_or_extension_never_moves_an_ended_month(march):
     d = march
-    before = compile_.monthly_data(d["hq"], 2026, 3)
+    before = compile_.monthly_data(d["hq"], Period.month(2026, 3))
     p7 = workflow.perform(d["p7"], A_.ESCALATE, by=d["leader"])  # today
     p3 = workflow.perform(d["p3"], A_.SUBMIT, by=d["B1"], note="已整改", photos=[photo()])
     workflow.perform(p3, A_.RETURN, by=d["inspector"], note="不彻底")
@@ -171,7 +171,7 @@ def test_scoring_later_escalation_return_or_extension_never_moves_an_ended_month
         deadline=timezone.now() + timedelta(days=10),
     )  # fmt: skip
     workflow.perform(p7, A_.APPROVE_EXTENSION, by=d["secretariat"])
-    after = compile_.monthly_data(d["hq"], 2026, 3)
+    after = compile_.monthly_data(d["hq"], Period.month(2026, 3))
     for key in ("rankings", "red_list", "black_list"):
         assert after[key] == before[key]
     d1 = row(scoring.monthly_scores(d["hq"], 2026, 3), "D1")

@@ -13,9 +13,9 @@ import pytest
 from django.urls import reverse
 
 from civility.org.models import ProblemCategory, Site
-from civility.supervision import workflow
-from civility.supervision.models import Photo, Problem, ProblemEvent
 from civility.supervision.photos import process_upload
+from civility.supervision.problems import workflow
+from civility.supervision.problems.models import Photo, Problem, ProblemEvent
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from civility.supervision.photos import process_upload
-from tests.supervision.factories import jpeg_bytes
+from tests.factories import jpeg_bytes
 
 
 def upload(data: bytes, name="photo.jpg", content_type="image/jpeg"):
@@ -106,7 +106,7 @@ def test_photo_png_with_transparency_and_webp_are_accepted():
 
 @pytest.mark.django_db
 def test_photo_rejected_upload_saves_nothing(inspector, street):
-    from civility.supervision.models import Photo, Problem
+    from civility.supervision.problems.models import Photo, Problem
 
     with pytest.raises(ValidationError):
         process_upload(upload(b"not an image"))

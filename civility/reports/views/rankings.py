@@ -28,13 +28,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_htmx.http import HttpResponseClientRedirect
 
-from civility.core import permissions
 from civility.core.htmx import wants_partial
 from civility.core.params import parse_id
+from civility.core.periods import MONTH, Period
 from civility.org.models import Headquarters, Unit
 from civility.reports import scoring
 from civility.reports.dashboard import problems_url
 from civility.reports.models import Report, Veto
+from civility.reports.permissions import can_record_veto, can_view_rankings, reports_visible_to
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 REGION = "rankings-region"
@@ -144,24 +145,19 @@ def _vary(response):
 # --- monthly rankings -----------------------------------------------------------------------------
 
 
-def parse_month(raw: str | None, today: date) -> tuple[int, int, str]:
-    """(year, month, error): the asked month when it is this month or earlier, else this month
-    with a message saying why."""
+def parse_month(raw: str | None, today: date) -> tuple[Period, str]:
+    """(month, error): the asked month when it is this month or earlier, else this month with a
+    message saying why. Lenient on purpose (``2026-3`` is March), unlike URL periods."""
+    current = Period.of(today, MONTH)
     if not raw:
-        return today.year, today.month, ""
+        return current, ""
     match = MONTH_RE.match(raw.strip())
-    if match:
-        year, month = int(match[1]), int(match[2])
-        if 1 <= month <= 12 and year >= 2000 and (year, month) <= (today.year, today.month):
-            return year, month, ""
-        if 1 <= month <= 12 and year >= 2000:
-            return today.year, today.month, _("所选月份尚未到来，已显示本月排名。")
-    return today.year, today.month, _("月份格式不正确（应为 2026-03 这样的年月），已显示本月排名。")
-
-
-def _shift(year: int, month: int, delta: int) -> tuple[int, int]:
-    index = year * 12 + month - 1 + delta
-    return index // 12, index % 12 + 1
+    if match and 1 <= int(match[2]) <= 12 and int(match[1]) >= 2000:
+        asked = Period.month(int(match[1]), int(match[2]))
+        if asked <= current:
+            return asked, ""
+        return current, _("所选月份尚未到来，已显示本月排名。")
+    return current, _("月份格式不正确（应为 2026-03 这样的年月），已显示本月排名。")
 
 
 def _row(u: scoring.UnitScore, kind: str, month_from: str) -> dict:
@@ -236,8 +232,8 @@ def ranking_export_row(row: dict) -> list:
     ]
 
 
-def _export_rankings(sections, hq, year: int, month: int, export_format: str) -> HttpResponse:
-    filename = f"rankings-{hq.code}-{year}-{month:02d}.{export_format}"
+def _export_rankings(sections, hq, month: Period, export_format: str) -> HttpResponse:
+    filename = f"rankings-{hq.code}-{month}.{export_format}"
     if export_format == "csv":
         rows = [["类别", *RANKING_HEADERS]]
         for section in sections:
@@ -256,28 +252,29 @@ def _export_rankings(sections, hq, year: int, month: int, export_format: str) ->
 @login_required
 def rankings(request):
     """考评排名 of one month: a table per unit kind, with 红榜/黑榜 and 同奖同罚."""
-    _require(permissions.can_view_rankings(request.user))
+    _require(can_view_rankings(request.user))
     hq, hq_list = pick_headquarters(request)
     if hq is None:
         return _no_headquarters(request)
     today = timezone.localdate()
-    year, month, month_error = parse_month(request.GET.get("month"), today)
+    shown, month_error = parse_month(request.GET.get("month"), today)
+    current = Period.of(today, MONTH)
+    year, month = shown.year, shown.number
     scores = scoring.monthly_scores(hq, year, month)
-    month_from = f"{year}-{month:02d}-01"
+    month_from = f"{shown.first:%Y-%m-%d}"
     sections = ranking_rows(scores, month_from)
     export_format = request.GET.get("_export")
     if export_format in EXPORT_TYPES:
-        return _export_rankings(sections, hq, year, month, export_format)
+        return _export_rankings(sections, hq, shown, export_format)
 
     keep = _hq_query(request, hq)
-    period = f"{year}-{month:02d}"
+    period = str(shown)
 
-    def month_url(y: int, m: int) -> str:
-        return f"{reverse('rankings')}?{urlencode({**keep, 'month': f'{y}-{m:02d}'})}"
+    def month_url(other: Period) -> str:
+        return f"{reverse('rankings')}?{urlencode({**keep, 'month': str(other)})}"
 
-    prev_month, next_month = _shift(year, month, -1), _shift(year, month, 1)
     report = (
-        permissions.reports_visible_to(request.user)
+        reports_visible_to(request.user)
         .filter(headquarters=hq, kind=Report.Kind.MONTHLY, period=period)
         .exclude(status=Report.Status.SUPERSEDED)
         .order_by("status")
@@ -294,12 +291,12 @@ def rankings(request):
         "year": year,
         "month": month,
         "period": period,
-        "current": (year, month) == (today.year, today.month),
+        "current": shown == current,
         "today": today,
-        "max_month": f"{today.year}-{today.month:02d}",
+        "max_month": str(current),
         "month_error": month_error,
-        "prev_url": month_url(*prev_month),
-        "next_url": month_url(*next_month) if next_month <= (today.year, today.month) else "",
+        "prev_url": month_url(shown.previous()),
+        "next_url": month_url(shown.next()) if shown.next() <= current else "",
         "export_query": urlencode({**keep, "month": period}),
         "annual_url": _annual_url(hq, year, keep),
         "report": report,
@@ -339,7 +336,7 @@ def annual_export_row(row: scoring.AnnualScore) -> list:
 @login_required
 def annual(request, year: int):
     """年度考评 of every 文明委成员单位 (SPEC §6), with 一票否决 and 评先评优资格."""
-    _require(permissions.can_view_rankings(request.user))
+    _require(can_view_rankings(request.user))
     hq, _hq_list = pick_headquarters(request)
     if hq is None:
         return _no_headquarters(request)
@@ -377,7 +374,7 @@ def annual(request, year: int):
         "export_query": urlencode({**keep, "_export": "xlsx"}),
         "rankings_url": f"{reverse('rankings')}?{urlencode(keep)}" if keep else reverse("rankings"),
         "veto_url": reverse("veto_list") + "?" + urlencode({**keep, "year": year}),
-        "can_record_veto": permissions.can_record_veto(request.user),
+        "can_record_veto": can_record_veto(request.user),
     }
     return _vary(render(request, "reports/annual.html", context))
 
@@ -439,7 +436,7 @@ class VetoForm(forms.ModelForm):
 @login_required
 def veto_list(request):
     """一票否决 records of the headquarters, newest year first (optionally one year)."""
-    _require(permissions.can_view_rankings(request.user))
+    _require(can_view_rankings(request.user))
     hq, _hq_list = pick_headquarters(request)
     if hq is None:
         return _no_headquarters(request)
@@ -460,7 +457,7 @@ def veto_list(request):
         "year": year,
         "keep_query": urlencode(keep),
         "annual_url": _annual_url(hq, year or timezone.localdate().year, keep),
-        "can_record_veto": permissions.can_record_veto(request.user),
+        "can_record_veto": can_record_veto(request.user),
         "new_url": reverse("veto_new") + (f"?{urlencode(keep)}" if keep else ""),
     }
     return _vary(render(request, "reports/veto_list.html", context))
@@ -469,7 +466,7 @@ def veto_list(request):
 @login_required
 def veto_new(request):
     """记录一票否决 (secretariat): a modal over the list with HTMX, a page otherwise."""
-    _require(permissions.can_record_veto(request.user))
+    _require(can_record_veto(request.user))
     hq, _hq_list = pick_headquarters(request)
     if hq is None:
         return _no_headquarters(request)

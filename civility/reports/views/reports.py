@@ -1,7 +1,7 @@
 """通报 pages: the index, the weekly and monthly lists, the document itself (editing a draft,
 生成草稿, 发布, 更正, 阅读情况), its print view, .docx and .xlsx, and its photos.
 
-Every page starts from ``permissions.reports_visible_to(user)``; every number and text shown comes
+Every page starts from ``reports_visible_to(user)``; every number and text shown comes
 from ``report.content`` (the frozen snapshot once published). Writes are the secretariat's and go
 through ``civility.reports.compile``.
 """
@@ -26,9 +26,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from civility.core import permissions
 from civility.core.htmx import toast, wants_partial
+from civility.core.models import User
 from civility.core.params import parse_id
+from civility.core.periods import Period
 from civility.core.roles import Role
 from civility.core.tables import HtmxTableView
 from civility.org.models import Headquarters
@@ -37,7 +38,13 @@ from civility.reports import document as doc
 from civility.reports import docx, xlsx
 from civility.reports.forms import CompileForm, ReportFilter, ReportTextForm
 from civility.reports.models import Report, ReportRead
-from civility.supervision.models import Photo
+from civility.reports.permissions import (
+    can_compile_reports,
+    can_view_report_readers,
+    can_view_reports,
+    reports_visible_to,
+)
+from civility.supervision.problems.models import Photo
 
 NAV = {"nav_section": "reports"}
 MAIN = "report-main"
@@ -51,18 +58,19 @@ KIND_NAMES = {Report.Kind.WEEKLY: "weekly", Report.Kind.MONTHLY: "monthly"}
 
 
 def _require_reader(user) -> None:
-    if not permissions.can_view_reports(user):
+    if not can_view_reports(user):
         raise PermissionDenied
 
 
 def _require_compiler(user) -> None:
-    if not permissions.can_compile_reports(user):
+    if not can_compile_reports(user):
         raise PermissionDenied
 
 
-def _parse_or_404(kind: str, period: str):
+def _period_or_404(kind: str, period: Period) -> Period:
+    """The URL's period, which must be of the URL's report kind (a week for weekly)."""
     try:
-        return reports.parse_period(kind, period)
+        return reports.report_period(kind, period)
     except ValueError:
         raise Http404("期间不存在") from None
 
@@ -102,15 +110,15 @@ def _go(request, url: str):
     return redirect(url)
 
 
-def select_report(request, kind: str, period: str) -> Report:
+def select_report(request, kind: str, period: Period) -> Report:
     """The report a period URL shows: ``?id=`` a specific version, else the current one — the
     published report that is not superseded, else the draft (for those who may see drafts).
-    404 when the period is malformed or there is nothing this person may see."""
+    404 when the period is not of this kind or there is nothing this person may see."""
     _require_reader(request.user)
-    _parse_or_404(kind, period)
+    period = _period_or_404(kind, period)
     candidates = (
-        permissions.reports_visible_to(request.user)
-        .filter(kind=kind, period=period)
+        reports_visible_to(request.user)
+        .filter(kind=kind, period=str(period))
         .select_related("headquarters", "corrects")
     )
     if request.GET.get("id"):
@@ -140,11 +148,11 @@ def select_report(request, kind: str, period: str) -> Report:
     return report
 
 
-def _report_from_post(request, kind: str, period: str) -> Report:
+def _report_from_post(request, kind: str, period: Period) -> Report:
     _require_compiler(request.user)
-    _parse_or_404(kind, period)
+    period = _period_or_404(kind, period)
     pk = parse_id(request.POST.get("id"))
-    scope = permissions.reports_visible_to(request.user).filter(kind=kind, period=period)
+    scope = reports_visible_to(request.user).filter(kind=kind, period=str(period))
     scope = scope.select_related("headquarters", "corrects")
     return get_object_or_404(scope, pk=pk or 0)
 
@@ -152,7 +160,7 @@ def _report_from_post(request, kind: str, period: str) -> Report:
 # --- index and lists ---------------------------------------------------------------------------
 
 
-def _compile(request, headquarters: Headquarters, kind: str, period: str):
+def _compile(request, headquarters: Headquarters, kind: str, period: Period | str):
     try:
         report, changed = reports.compile_report(headquarters, kind, period)
     except reports.ReportError as error:
@@ -173,7 +181,7 @@ def report_index(request):
     """Links to both lists, the latest of each, and for the secretariat 生成草稿."""
     _require_reader(request.user)
     user = request.user
-    can_compile = permissions.can_compile_reports(user)
+    can_compile = can_compile_reports(user)
     hq_list = list(Headquarters.objects.order_by("id")) if can_compile else []
     form = None
     if can_compile:
@@ -191,7 +199,7 @@ def report_index(request):
     elif request.method == "POST":
         raise PermissionDenied
 
-    visible = permissions.reports_visible_to(user)
+    visible = reports_visible_to(user)
     read = ReportRead.objects.filter(report=OuterRef("pk"), user=user)
     counts = visible.aggregate(
         **{
@@ -219,7 +227,7 @@ def report_index(request):
         "form": form,
         "hq": _default_headquarters(user, hq_list) if can_compile else None,
         "quick": [
-            (kind, reports.previous_period(kind, today), label)
+            (kind, Period.last_ended(Report.Kind(kind).period_kind, today), label)
             for kind, label in (
                 (Report.Kind.WEEKLY, _("上周巡报")),
                 (Report.Kind.MONTHLY, _("上月通报")),
@@ -233,11 +241,11 @@ def report_index(request):
 
 @login_required
 @require_POST
-def report_compile(request, kind: str, period: str):
+def report_compile(request, kind: str, period: Period):
     """生成草稿 for one period (again: numbers refreshed, edited texts kept)."""
     _require_compiler(request.user)
-    first, _last = _parse_or_404(kind, period)
-    if first > timezone.localdate():
+    period = _period_or_404(kind, period)
+    if period.first > timezone.localdate():
         # The same rule as the 生成草稿 form: a period that has not begun has nothing to report.
         messages.error(request, _("该期间尚未开始，不能生成通报。"))
         return _go(request, reverse("report_index"))
@@ -285,7 +293,7 @@ class ReportTable(tables.Table):
         }
 
     def render_period(self, record):
-        return format_html('<a href="{}">{}</a>', link_for(record), doc.period_label(record))
+        return format_html('<a href="{}">{}</a>', link_for(record), record.get_period().label)
 
     def value_period(self, record):
         return record.period
@@ -330,7 +338,7 @@ class ReportListView(HtmxTableView):
     paginate_by = 20
 
     def has_permission(self) -> bool:
-        return permissions.can_view_reports(self.request.user)
+        return can_view_reports(self.request.user)
 
     @property
     def kind(self) -> str:
@@ -343,7 +351,7 @@ class ReportListView(HtmxTableView):
     def get_queryset(self):
         read = ReportRead.objects.filter(report=OuterRef("pk"), user=self.request.user)
         return (
-            permissions.reports_visible_to(self.request.user)
+            reports_visible_to(self.request.user)
             .filter(kind=self.kind)
             .annotate(is_read=Exists(read))
         )
@@ -355,7 +363,7 @@ class ReportListView(HtmxTableView):
             kind=self.kind,
             kind_label=_(Report.Kind(self.kind).label),
             list_url=reverse(f"report_{self.kind}_list"),
-            can_compile=permissions.can_compile_reports(self.request.user),
+            can_compile=can_compile_reports(self.request.user),
         )
         return context
 
@@ -369,7 +377,6 @@ report_list = login_required(ReportListView.as_view())
 def _readers(report: Report) -> dict:
     """阅读情况: every recipient (active leaders, representatives, liaisons) by role, read or not
     — one query whatever the number of people."""
-    from civility.core.models import User
 
     memberships = (
         User.groups.through.objects.filter(
@@ -444,7 +451,7 @@ def document_context(report: Report) -> dict:
             for key, text in content["narrative"].items()
         },
         "monthly": report.kind == Report.Kind.MONTHLY,
-        "period_label": doc.period_label(report),
+        "period_label": report.get_period().label,
         "issuer": doc.issuer(report),
         "issued": doc.chinese_date(day) if day else "",
         "overview_rows": doc.overview_rows(data),
@@ -474,7 +481,7 @@ def document_context(report: Report) -> dict:
 
 def _detail_context(request, report: Report, form: ReportTextForm | None = None) -> dict:
     user = request.user
-    can_compile = permissions.can_compile_reports(user)
+    can_compile = can_compile_reports(user)
     context = {**NAV, **document_context(report), "can_compile": can_compile}
     correction = None
     if report.status != Report.Status.DRAFT:
@@ -490,7 +497,7 @@ def _detail_context(request, report: Report, form: ReportTextForm | None = None)
     )
     if report.is_draft and can_compile:
         context["form"] = form or ReportTextForm(report=report)
-    if not report.is_draft and permissions.can_view_report_readers(user):
+    if not report.is_draft and can_view_report_readers(user):
         context["readers"] = _readers(report)
     context["downloads"] = {
         "print": version_url(report, "print"),
@@ -517,21 +524,21 @@ def _render_main(request, report: Report, form=None, *, message="", level="succe
 
 
 @login_required
-def report_detail(request, period: str, kind: str):
+def report_detail(request, period: Period, kind: str):
     try:
         report = select_report(request, kind, period)
     except Http404:
-        if not permissions.can_compile_reports(request.user):
+        if not can_compile_reports(request.user):
             raise
         # The secretariat may compile a period nobody has compiled yet, from its own URL.
-        first, last = _parse_or_404(kind, period)
+        period = _period_or_404(kind, period)
         context = {
             **NAV,
             "kind": kind,
             "period": period,
             "kind_label": _(Report.Kind(kind).label),
             "compile_url": reverse("report_compile", args=[kind, period]),
-            "future": first > timezone.localdate(),
+            "future": period.first > timezone.localdate(),
         }
         return render(request, "reports/missing.html", context, status=404)
     reports.mark_read(report, request.user)
@@ -542,7 +549,7 @@ def report_detail(request, period: str, kind: str):
 
 @login_required
 @require_POST
-def report_edit(request, kind: str, period: str):
+def report_edit(request, kind: str, period: Period):
     """Save 标题, 主送 and the narrative of a draft (HTMX: the region comes back; errors → 200)."""
     report = _report_from_post(request, kind, period)
     if not report.is_draft:
@@ -574,7 +581,7 @@ def _save_texts(report: Report, form: ReportTextForm) -> bool:
 
 @login_required
 @require_POST
-def report_publish(request, kind: str, period: str):
+def report_publish(request, kind: str, period: Period):
     """发布: save the texts posted with the button (if any), then freeze the draft."""
     report = _report_from_post(request, kind, period)
     if not report.is_draft:
@@ -608,7 +615,7 @@ def report_publish(request, kind: str, period: str):
 
 @login_required
 @require_POST
-def report_correct(request, kind: str, period: str):
+def report_correct(request, kind: str, period: Period):
     """更正: open a correction draft of a published report and go to it."""
     report = _report_from_post(request, kind, period)
     try:
@@ -624,7 +631,7 @@ def report_correct(request, kind: str, period: str):
 
 
 @login_required
-def report_print(request, period: str, kind: str):
+def report_print(request, period: Period, kind: str):
     report = select_report(request, kind, period)
     reports.mark_read(report, request.user)
     context = {**document_context(report), "back": version_url(report)}
@@ -641,14 +648,14 @@ def _download(report: Report, body: bytes, content_type: str, extension: str) ->
 
 
 @login_required
-def report_docx(request, period: str, kind: str):
+def report_docx(request, period: Period, kind: str):
     report = select_report(request, kind, period)
     reports.mark_read(report, request.user)
     return _download(report, docx.build(report), DOCX_TYPE, "docx")
 
 
 @login_required
-def report_xlsx(request, period: str, kind: str):
+def report_xlsx(request, period: Period, kind: str):
     report = select_report(request, kind, period)
     return _download(report, xlsx.build(report), XLSX_TYPE, "xlsx")
 
@@ -657,7 +664,7 @@ def report_xlsx(request, period: str, kind: str):
 def report_photo(request, pk: int, photo_pk: int):
     """A typical case's photo, for whoever may see the report — even when they may not see the
     problem itself (the bulletin shows it to all its recipients). 404 for anything else."""
-    report = permissions.reports_visible_to(request.user).filter(pk=pk).first()
+    report = reports_visible_to(request.user).filter(pk=pk).first()
     if report is None or photo_pk not in doc.typical_photo_ids(report):
         raise Http404("照片不存在")
     photo = Photo.objects.filter(pk=photo_pk).first()

@@ -1,7 +1,7 @@
 """Compile the periodic reports (SPEC §5), for cron or a systemd timer.
 
 With no options it does what the schedule needs: on Mondays last week's 每周巡报, on the 1st
-last month's 每月通报 (``compile.previous_period``); run it daily, e.g.
+last month's 每月通报 (``Period.last_ended``); run it daily, e.g.
 
     30 6 * * *  cd /srv/civility && .venv/bin/python manage.py compile_reports
 
@@ -16,6 +16,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from civility.core.periods import Period
 from civility.org.models import Headquarters
 from civility.reports import compile as compiling
 from civility.reports.models import Report
@@ -56,7 +57,7 @@ class Command(BaseCommand):
                 raise CommandError(f"没有问题编号前缀为 {code} 的指挥部。")
         return list(qs)
 
-    def _jobs(self, options, today: date) -> list[tuple[str, str]]:
+    def _jobs(self, options, today: date) -> list[tuple[str, Period]]:
         """(kind, period) pairs to compile."""
         period = options["period"]
         if period:
@@ -64,29 +65,29 @@ class Command(BaseCommand):
             if (kind == WEEKLY and options["monthly"]) or (kind == MONTHLY and options["weekly"]):
                 raise CommandError(f"期间 {period} 与 --weekly/--monthly 不一致。")
             try:
-                compiling.parse_period(kind, period)
+                return [(kind, compiling.report_period(kind, period))]
             except ValueError:
                 raise CommandError(
                     f"期间格式不正确：{period}（应为 2026-W47 或 2026-11）。"
                 ) from None
-            return [(kind, period)]
         kinds = [k for k, flag in ((WEEKLY, "weekly"), (MONTHLY, "monthly")) if options[flag]]
         kinds = kinds or [WEEKLY, MONTHLY]
         jobs = []
         for kind in kinds:
-            due = today.isoweekday() == 1 if kind == WEEKLY else today.day == 1
-            if due or options["force"]:
-                jobs.append((kind, compiling.previous_period(kind, today)))
+            # Due on the first day of a week or month: Mondays, the 1st.
+            current = Period.current(Report.Kind(kind).period_kind, today)
+            if current.first == today or options["force"]:
+                jobs.append((kind, current.previous()))
             elif options["verbosity"] >= 1:
                 when = "周一" if kind == WEEKLY else "每月1日"
                 label = Report.Kind(kind).label
                 self.stdout.write(f"今天不是{when}，不生成{label}（可用 --force 强制生成）。")
         return jobs
 
-    def _compile(self, hq: Headquarters, kind: str, period: str) -> None:
+    def _compile(self, hq: Headquarters, kind: str, period: Period) -> None:
         label = Report.Kind(kind).label
         had_draft = Report.objects.filter(
-            headquarters=hq, kind=kind, period=period, status=Report.Status.DRAFT
+            headquarters=hq, kind=kind, period=str(period), status=Report.Status.DRAFT
         ).exists()
         try:
             report, changed = compiling.compile_report(hq, kind, period)

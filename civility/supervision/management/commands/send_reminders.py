@@ -9,7 +9,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, close_old_connections
 
-from civility.supervision.reminders import send_due_reminders, summary
+from civility.supervision.problems.reminders import send_due_reminders, summary
 
 
 class Command(BaseCommand):

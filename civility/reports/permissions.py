@@ -1,0 +1,45 @@
+"""Who may see and compile bulletins (通报), rankings, vetoes and the dashboard."""
+
+from django.db.models import QuerySet
+
+from civility.core.permissions import is_secretariat, sees_everything, signed_in
+from civility.reports.models import Report
+
+
+def reports_visible_to(user) -> QuerySet:
+    """Drafts are for the secretariat and leaders; published reports (and the ones a 更正
+    superseded) are open to every role."""
+    qs = Report.objects.all()
+    if sees_everything(user):
+        return qs
+    if signed_in(user) and (user.is_superuser or user.role_names):
+        return qs.exclude(status=Report.Status.DRAFT)
+    return qs.none()
+
+
+def can_compile_reports(user) -> bool:
+    """生成草稿, edit the narrative, publish, 更正: the secretariat."""
+    return is_secretariat(user)
+
+
+def can_view_reports(user) -> bool:
+    """The 通报 pages are open to every role (what each sees is ``reports_visible_to``)."""
+    return signed_in(user) and (user.is_superuser or bool(user.role_names))
+
+
+def can_view_report_readers(user) -> bool:
+    """阅读情况 (who has not read a bulletin yet): the secretariat and leaders."""
+    return sees_everything(user)
+
+
+def can_view_rankings(user) -> bool:
+    return sees_everything(user)
+
+
+def can_record_veto(user) -> bool:
+    return is_secretariat(user)
+
+
+def can_view_dashboard(user) -> bool:
+    """The campaign dashboard on the home page: leaders and the secretariat."""
+    return sees_everything(user)

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from civility.supervision.inspections import views as inspections
+
+urlpatterns = [
+    path("inspections/", inspections.inspection_list, name="inspection_list"),
+    path("inspections/new/", inspections.inspection_new, name="inspection_new"),
+    path("inspections/site-search/", inspections.site_search, name="site_search"),
+    path("inspections/<int:pk>/", inspections.inspection_detail, name="inspection_detail"),
+    path(
+        "inspections/<int:pk>/sites/", inspections.inspection_add_site, name="inspection_add_site"
+    ),
+    path(
+        "inspections/<int:pk>/sites/<int:site_pk>/remove/",
+        inspections.inspection_remove_site,
+        name="inspection_remove_site",
+    ),
+    path(
+        "inspections/<int:pk>/problems/",
+        inspections.inspection_add_problem,
+        name="inspection_add_problem",
+    ),
+    path(
+        "inspections/<int:pk>/summary/", inspections.inspection_summary, name="inspection_summary"
+    ),
+    path("inspections/<int:pk>/submit/", inspections.inspection_submit, name="inspection_submit"),
+]

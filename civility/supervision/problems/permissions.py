@@ -1,0 +1,117 @@
+"""Who may see problems and take each workflow action on them (SPEC §1, §4 column "who").
+
+The state part of an action is checked by the workflow table; these answer "may this person"."""
+
+from django.db.models import Q, QuerySet
+
+from civility.core.permissions import (
+    has_role,
+    is_secretariat,
+    is_unit_liaison,
+    sees_everything,
+    signed_in,
+)
+from civility.core.roles import Role
+from civility.supervision.problems.models import Problem
+
+
+def problems_visible_to(user) -> QuerySet:
+    """Secretariat, leaders and inspectors see every problem; a liaison sees problems where their
+    unit is primary or cooperating; a representative sees what they reported or their teams
+    found."""
+    qs = Problem.objects.all()
+    if not signed_in(user):
+        return qs.none()
+    if sees_everything(user) or user.has_role(Role.INSPECTOR):
+        return qs
+    condition = Q(pk__in=[])
+    if user.has_role(Role.LIAISON) and user.unit_id:
+        condition |= Q(primary_unit_id=user.unit_id) | Q(cooperating_units=user.unit_id)
+    if user.has_role(Role.REPRESENTATIVE):
+        condition |= Q(reported_by=user) | Q(inspection__team__members=user)
+    if condition == Q(pk__in=[]):
+        return qs.none()
+    return qs.filter(pk__in=Problem.objects.filter(condition).values("pk"))
+
+
+def can_view_problem(user, problem) -> bool:
+    return problems_visible_to(user).filter(pk=problem.pk).exists()
+
+
+def can_view_problems(user) -> bool:
+    return signed_in(user) and (
+        user.is_superuser
+        or bool(
+            user.role_names
+            & {
+                r.value
+                for r in (Role.SECRETARIAT, Role.LEADER, Role.INSPECTOR, Role.REPRESENTATIVE)
+            }
+        )
+        or (user.has_role(Role.LIAISON) and user.unit_id is not None)
+    )
+
+
+def can_report_problem(user) -> bool:
+    """Inspectors log inspections and problems; the secretariat may too."""
+    return has_role(user, Role.INSPECTOR) or is_secretariat(user)
+
+
+# Transition predicates (SPEC §4, column "who"). They answer "may this person take this action on
+# this problem", the state part is checked by the workflow table.
+
+
+def can_assign(user, problem) -> bool:
+    if is_secretariat(user):
+        return True
+    # 现场交办: an inspector may hand a problem on the spot to the site's default unit.
+    return has_role(user, Role.INSPECTOR) and problem.site.default_unit_id is not None
+
+
+def can_void(user, problem) -> bool:
+    return is_secretariat(user)
+
+
+def can_acknowledge(user, problem) -> bool:
+    return is_unit_liaison(user, problem.primary_unit_id) and problem.acknowledged_at is None
+
+
+def can_submit(user, problem) -> bool:
+    return is_unit_liaison(user, problem.primary_unit_id)
+
+
+def can_dispute(user, problem) -> bool:
+    return is_unit_liaison(user, problem.primary_unit_id)
+
+
+def can_reassign(user, problem) -> bool:
+    return is_secretariat(user)
+
+
+def can_reject_dispute(user, problem) -> bool:
+    return is_secretariat(user)
+
+
+def can_review(user, problem) -> bool:
+    return has_role(user, Role.INSPECTOR) or is_secretariat(user)
+
+
+def can_escalate(user, problem) -> bool:
+    return has_role(user, Role.LEADER) or is_secretariat(user)
+
+
+def can_request_extension(user, problem) -> bool:
+    return (
+        is_unit_liaison(user, problem.primary_unit_id)
+        and problem.deadline is not None
+        and not problem.extension_requests.filter(status="pending").exists()
+    )
+
+
+def can_decide_extension(user, problem) -> bool:
+    return is_secretariat(user) and problem.extension_requests.filter(status="pending").exists()
+
+
+def can_bulk_assign(user) -> bool:
+    """批量交办 from the problem list: the secretariat only (inspectors 交办 one at a time)."""
+    return is_secretariat(user)
