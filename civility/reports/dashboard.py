@@ -1,10 +1,11 @@
 """The leaders' and secretariat's dashboard (SPEC §8 home page): aggregates only.
 
 ``dashboard_data(headquarters, today)`` answers "how is the campaign doing this month?" with a
-fixed number of queries whatever the number of problems: one aggregate for the counts and the
-status distribution, one each for categories and overdue units, and every score from
+fixed number of queries whatever the number of problems and months: one aggregate for the counts
+and the status distribution, one each for categories and overdue units, and every score from
 ``civility.reports.scoring`` (本月至今 without bands or ranks, the last ended month's ranking, a
-12-month street trend, 得分率 by site type and by indicator) — never re-derived here.
+12-month street trend in which published months come from their snapshots and the rest are
+scored in one pass, 得分率 by site type and by indicator) — never re-derived here.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from django.utils.translation import gettext
 
 from civility.core.periods import Period
 from civility.org.models import Unit
-from civility.reports import scoring
+from civility.reports import annual, scoring
+from civility.reports import counts as counting
 from civility.supervision.problems.models import Problem
 
 TREND_MONTHS = 12
@@ -42,19 +44,25 @@ def problems_url(**params) -> str:
     return f"{reverse('problem_list')}?{query}" if query else reverse("problem_list")
 
 
-def street_trend(headquarters, year: int, month: int, streets: list[Unit], *, now=None) -> dict:
-    """Total score of every street for the 12 months ending with (year, month), from
-    ``scoring.monthly_scores`` (a constant number of queries per month). A month in which the
+def street_trend(
+    periods: list[Period],
+    streets: list[Unit],
+    published: dict[Period, dict],
+    live: dict[Period, scoring.MonthlyScores],
+) -> dict:
+    """Total score of every street for ``periods``: a published month's total from its
+    bulletin's snapshot (the month's final figures), any other month live. A month in which the
     street was 未考评 has no value (a gap in the line)."""
-    periods = Period.month(year, month).back(TREND_MONTHS)
-    months = [(p.year, p.number) for p in periods]
-    totals: dict[tuple[int, int], dict[int, Decimal | None]] = {}
-    for y, m in months:
-        scores = scoring.monthly_scores(headquarters, y, m, now=now, compare=False)
-        totals[(y, m)] = {u.unit_id: u.total for u in scores.units if u.kind == Unit.Kind.STREET}
+    names = {street.name: street.pk for street in streets}
+    totals: dict[Period, dict[int, Decimal]] = {}
+    for period in periods:
+        if period in published:
+            totals[period] = annual.snapshot_totals(published[period], names)
+        else:
+            totals[period] = {u.unit_id: u.total for u in live[period].units if u.assessed}
     series = []
     for street in streets:
-        values = [totals[key].get(street.pk) for key in months]
+        values = [totals[period].get(street.pk) for period in periods]
         series.append(
             {
                 "id": street.pk,
@@ -99,7 +107,6 @@ def dashboard_data(headquarters, today: date, *, now: datetime | None = None) ->
     """This month so far, for the leaders' and secretariat's home page (see module doc)."""
     now = now or timezone.now()
     period = Period.of(today, "month")
-    year, month = period.year, period.number
     first, start, end = period.first, period.start, period.end
     month_from = f"{first:%Y-%m-%d}"
     problems = Problem.objects.filter(headquarters=headquarters).exclude(status=Problem.Status.VOID)
@@ -174,20 +181,28 @@ def dashboard_data(headquarters, today: date, *, now: datetime | None = None) ->
         .order_by("-n", "primary_unit__name")[:TOP_OVERDUE_UNITS]
     ]
 
-    # 本月至今 (no ranks or bands) beside the last ended month's ranking.
-    scores = scoring.monthly_scores(headquarters, year, month, now=now, compare=False)
+    # 本月至今 (no ranks or bands) beside the last ended month's ranking, and the trend: every
+    # month not read from a published snapshot is scored in one pass.
+    last = period.previous()
+    periods = period.back(TREND_MONTHS)
+    published = annual.published_snapshots(headquarters, periods)
+    live = scoring.scores_for_months(
+        headquarters,
+        {period, last, last.previous(), *(p for p in periods if p not in published)},
+        now=now,
+    )
+    scores = live[period]
     ranking = _ranking(scores, month_from)
-    before = period.previous()
-    last_year, last_month = before.year, before.number
-    last_scores = scoring.monthly_scores(headquarters, last_year, last_month, now=now)
-    last_ranking = _ranking(last_scores, f"{last_year}-{last_month:02d}-01")
+    last_scores = live[last]
+    scoring.compare_ranks(last_scores, live[last.previous()])
+    last_ranking = _ranking(last_scores, f"{last.first:%Y-%m-%d}")
     # The trend keeps the configured order of streets (stable colours from month to month).
     streets = [
         Unit(pk=row.unit_id, name=row.name) for row in scores.units if row.kind == Unit.Kind.STREET
     ]
-    trend = street_trend(headquarters, year, month, streets, now=now)
-    by_site_type = scoring.field_by_site_type(headquarters, year, month, now=now)
-    by_indicator = scoring.items_by_indicator(headquarters, year, month, now=now)
+    trend = street_trend(periods, streets, published, live)
+    by_site_type = counting.field_by_site_type(headquarters, period, now=now)
+    by_indicator = counting.items_by_indicator(headquarters, period, now=now)
 
     return {
         "headquarters": headquarters,
@@ -197,7 +212,7 @@ def dashboard_data(headquarters, today: date, *, now: datetime | None = None) ->
         "figures": figures,
         "ranking": ranking,
         "last_ranking": last_ranking,
-        "last_period_label": date_format(date(last_year, last_month, 1), gettext("Y年n月")),
+        "last_period_label": date_format(last.first, gettext("Y年n月")),
         "by_site_type": by_site_type,
         "by_indicator": by_indicator,
         "trend": trend,

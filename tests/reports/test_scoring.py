@@ -41,8 +41,8 @@ from django.utils import timezone
 
 from civility.core.periods import Period
 from civility.org.models import Assignment, WorkGroup
+from civility.reports import annual, scoring
 from civility.reports import compile as compile_
-from civility.reports import scoring
 from civility.reports.models import Report, Veto
 from civility.supervision.inspections.visits import SiteVisit
 from civility.supervision.problems import workflow
@@ -134,13 +134,22 @@ def test_scoring_red_and_black_lists_with_reasons(march):
     assert row(scores, "A1").partners == ["挂钩：王领导", "结对：D1"]
 
 
-def test_scoring_vetoed_unit_is_off_the_red_list(march):
-    Veto.objects.create(
+def test_scoring_vetoed_unit_leaves_the_red_list_from_the_moment_of_the_veto(march):
+    """D3 tops the departments in March (红榜). A veto recorded on 3/28 takes it off March's
+    红榜; one recorded in April (after March ended) leaves March as it was, and takes D3 off the
+    红榜 of April and later months of the year."""
+    veto = Veto.objects.create(
         headquarters=march["hq"], unit=march["u"]["D3"], year=2026, reason="重大事件",
         decided_by=march["secretariat"],
     )  # fmt: skip
+    Veto.objects.filter(pk=veto.pk).update(decided_at=at(4, 2))
+    assert [u.name for u in scoring.monthly_scores(march["hq"], 2026, 3).red_list] == ["B1", "D3"]
+    april = scoring.monthly_scores(march["hq"], 2026, 4, now=at(5, 1, 9))
+    assert april.by_unit()[march["u"]["D3"].pk].vetoed
+    Veto.objects.filter(pk=veto.pk).update(decided_at=at(3, 28))
     scores = scoring.monthly_scores(march["hq"], 2026, 3)
     assert [u.name for u in scores.red_list] == ["B1"]
+    assert row(scores, "D3").rank == 1  # still ranked; only off the 红榜
 
 
 def test_scoring_partner_listings_show_paired_communities(march):
@@ -231,7 +240,7 @@ def test_scoring_annual_from_snapshots_with_one_unpublished_month(march):
         headquarters=d["hq"], unit=u["D1"], year=2026, reason="发生重大不文明事件",
         decided_by=d["secretariat"],
     )  # fmt: skip
-    result = scoring.annual_assessment(d["hq"], 2026, through_month=3)
+    result = annual.annual_assessment(d["hq"], 2026, through_month=3)
     assert (result.published, result.unpublished) == ([1, 2], [3])
     rows = {r.name: r for r in result}
     assert set(rows) == {"A", "B", "D1", "D2", "D3"}  # committee members only
@@ -271,10 +280,10 @@ def test_scoring_monthly_query_count_does_not_grow_with_problems_and_visits(marc
 def test_scoring_annual_query_count_does_not_grow_with_problems(march):
     d = march
     with CaptureQueriesContext(connection) as few:
-        scoring.annual_assessment(d["hq"], 2026, through_month=3)
+        annual.annual_assessment(d["hq"], 2026, through_month=3)
     for _ in range(5):
         assign(d, problem(d, "SB", at(3, 26)), "D2", at(3, 26))
     inspect(d, 27, ["SA", "SB"], problems=[("SA", "占道经营")])
     with CaptureQueriesContext(connection) as many:
-        scoring.annual_assessment(d["hq"], 2026, through_month=3)
+        annual.annual_assessment(d["hq"], 2026, through_month=3)
     assert len(few.captured_queries) == len(many.captured_queries)

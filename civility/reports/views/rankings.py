@@ -32,6 +32,7 @@ from civility.core.htmx import wants_partial
 from civility.core.params import parse_id
 from civility.core.periods import MONTH, Period
 from civility.org.models import Headquarters, Unit
+from civility.reports import annual as yearly
 from civility.reports import scoring
 from civility.reports.dashboard import problems_url
 from civility.reports.models import Report, Veto
@@ -315,7 +316,7 @@ def _annual_url(hq, year: int, keep: dict) -> str:
     return f"{url}?{urlencode(keep)}" if keep else url
 
 
-def annual_export_row(row: scoring.AnnualScore) -> list:
+def annual_export_row(row: yearly.AnnualScore) -> list:
     return [
         row.kind_label,
         row.name,
@@ -343,7 +344,7 @@ def annual(request, year: int):
     today = timezone.localdate()
     if year > today.year or year < min(hq.start_date.year, today.year - YEAR_LINKS):
         raise Http404("没有这一年度的考评")
-    results = scoring.annual_assessment(hq, year)
+    results = yearly.annual_assessment(hq, year)
     if request.GET.get("_export") == "xlsx":
         sheet = tablib.Dataset(headers=ANNUAL_HEADERS, title=f"{year}年度考评")
         for row in results:

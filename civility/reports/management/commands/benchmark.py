@@ -17,8 +17,8 @@ from django.utils import timezone
 from civility.core.models import User
 from civility.core.periods import MONTH, Period
 from civility.org.models import Headquarters
+from civility.reports import annual, scoring
 from civility.reports import compile as reports
-from civility.reports import scoring
 from civility.reports.dashboard import dashboard_data
 from civility.supervision.problems.models import Problem
 
@@ -69,7 +69,7 @@ class Command(BaseCommand):
                 f"生成月报 {last_month}",
                 lambda: reports.monthly_data(hq, last_month),
             ),
-            ("年度考评 annual_assessment", lambda: scoring.annual_assessment(hq, today.year)),
+            ("年度考评 annual_assessment", lambda: annual.annual_assessment(hq, today.year)),
         ]
         for label, function in computations:
             self.measure(label, repeat, function)
