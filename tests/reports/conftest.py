@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from civility.core.roles import Role
 from civility.org.models import (
+    Assignment,
     Checklist,
     ChecklistItem,
     Headquarters,
@@ -18,7 +19,9 @@ from civility.org.models import (
     Site,
     SiteType,
     Unit,
+    WorkGroup,
 )
+from civility.reports.models import Report
 from civility.supervision.commentary.models import Commentary, CommentaryReceipt
 from civility.supervision.inspections import services
 from civility.supervision.inspections.models import Inspection, InspectionTeam
@@ -258,3 +261,34 @@ def march(district):
         )
         CommentaryReceipt.objects.create(commentary=c, unit=d["u"][unit])
     return d
+
+
+def publish_month(hq, month, rows):
+    """A published bulletin of ``month`` 2026 whose snapshot ranks ``rows``."""
+    first = date(2026, month, 1)
+    return Report.objects.create(
+        headquarters=hq, kind="monthly", period=f"2026-{month:02d}", period_start=first,
+        period_end=first.replace(day=28), status="published", year=2026,
+        title="通报", published_at=at(month, 28),
+        snapshot={"data": {"rankings": [{"kind": "all", "rows": rows}]}},
+    )  # fmt: skip
+
+
+def january_and_february_published(d):
+    """Their snapshots say A 90.0 / 80.0, A1 90.0 / 86.0, D1 70.0 / 60.0."""
+    u = d["u"]
+    for month, totals in [(1, ("90.0", "90.0", "70.0")), (2, ("80.0", "86.0", "60.0"))]:
+        publish_month(d["hq"], month, [
+            {"unit_id": u[name].pk, "unit": name, "total": total, "assessed": True}
+            for name, total in zip(("A", "A1", "D1"), totals, strict=True)
+        ])  # fmt: skip
+
+
+def two_assignments_for_a(d):
+    """A's assignments due 2/1 (done 1/30, on time) and 3/1 (done 3/5, late)."""
+    group = WorkGroup.objects.create(headquarters=d["hq"], name="综合协调组")
+    for due, done in [(date(2026, 2, 1), date(2026, 1, 30)), (date(2026, 3, 1), date(2026, 3, 5))]:
+        Assignment.objects.create(
+            work_group=group, unit=d["u"]["A"], goal="目标", task="任务",
+            responsible_person="张三", due_date=due, completed_on=done,
+        )  # fmt: skip

@@ -31,7 +31,7 @@ Bands: A 良好, A1 良好, B 合格 (on the 黑榜 below 75), D1 合格, D2 合
 黑榜: A (criticised), B (73.3 < 75), D1, D2 (66.7 < 75)
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -40,14 +40,22 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from civility.core.periods import Period
-from civility.org.models import Assignment, WorkGroup
 from civility.reports import annual, scoring
 from civility.reports import compile as compile_
-from civility.reports.models import Report, Veto
+from civility.reports.models import Veto
 from civility.supervision.inspections.visits import SiteVisit
 from civility.supervision.problems import workflow
 from tests.factories import photo
-from tests.reports.conftest import A_, assign, at, hotline, inspect, problem
+from tests.reports.conftest import (
+    A_,
+    assign,
+    at,
+    hotline,
+    inspect,
+    january_and_february_published,
+    problem,
+    two_assignments_for_a,
+)
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -199,16 +207,6 @@ def test_scoring_reassignment_counts_for_the_unit_that_held_the_problem(march):
     assert row(scores, "D2").due == 3
 
 
-def _publish(hq, month, rows):
-    first = date(2026, month, 1)
-    Report.objects.create(
-        headquarters=hq, kind="monthly", period=f"2026-{month:02d}", period_start=first,
-        period_end=first.replace(day=28), status="published", year=2026,
-        title="通报", published_at=at(month, 28),
-        snapshot={"data": {"rankings": [{"kind": "all", "rows": rows}]}},
-    )  # fmt: skip
-
-
 def test_scoring_annual_from_snapshots_with_one_unpublished_month(march):
     """Jan and Feb published (their snapshots say A 90.0/80.0, A1 90.0/86.0, D1 70.0/60.0),
     March live (未通报): A 83.5, A1 82.9, D1 66.7.
@@ -220,22 +218,8 @@ def test_scoring_annual_from_snapshots_with_one_unpublished_month(march):
     B : March only (1 assessed month), no assignment → 未考评."""
     d = march
     u = d["u"]
-    _publish(d["hq"], 1, [
-        {"unit_id": u["A"].pk, "unit": "A", "total": "90.0", "assessed": True},
-        {"unit_id": u["A1"].pk, "unit": "A1", "total": "90.0", "assessed": True},
-        {"unit_id": u["D1"].pk, "unit": "D1", "total": "70.0", "assessed": True},
-    ])  # fmt: skip
-    _publish(d["hq"], 2, [
-        {"unit_id": u["A"].pk, "unit": "A", "total": "80.0", "assessed": True},
-        {"unit_id": u["A1"].pk, "unit": "A1", "total": "86.0", "assessed": True},
-        {"unit_id": u["D1"].pk, "unit": "D1", "total": "60.0", "assessed": True},
-    ])  # fmt: skip
-    group = WorkGroup.objects.create(headquarters=d["hq"], name="综合协调组")
-    for due, done in [(date(2026, 2, 1), date(2026, 1, 30)), (date(2026, 3, 1), date(2026, 3, 5))]:
-        Assignment.objects.create(
-            work_group=group, unit=u["A"], goal="目标", task="任务", responsible_person="张三",
-            due_date=due, completed_on=done,
-        )  # fmt: skip
+    january_and_february_published(d)
+    two_assignments_for_a(d)
     Veto.objects.create(
         headquarters=d["hq"], unit=u["D1"], year=2026, reason="发生重大不文明事件",
         decided_by=d["secretariat"],
