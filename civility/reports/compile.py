@@ -235,6 +235,19 @@ def _list_row(row: scoring.UnitScore, reasons: list[str]) -> dict:
     }
 
 
+def _rules(scores: scoring.MonthlyScores) -> dict:
+    """The rules the month was scored by, for the document's remark."""
+    policy = scores.policy
+    return {
+        "version": 2,
+        "running": scores.running,
+        "field_weight": str(policy.field_weight),
+        "rectification_weight": str(policy.rectification_weight),
+        "min_site_visits": policy.min_site_visits,
+        "min_problems_due": policy.min_problems_due,
+    }
+
+
 def monthly_data(headquarters, period: Period) -> dict:
     first, last, start, end = period.first, period.last, period.start, period.end
     year, month = period.year, period.number
@@ -257,7 +270,7 @@ def monthly_data(headquarters, period: Period) -> dict:
             "year": year,
             "month": month,
         },
-        "scoring": {"version": 2, "running": scores.running},
+        "scoring": _rules(scores),
         "overview": current,
         "previous": previous,
         "change": _changes(current, previous),

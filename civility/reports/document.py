@@ -198,6 +198,26 @@ def _note(row: dict, kind: str) -> str:
     return "；".join(parts)
 
 
+def ranking_remark(data: dict) -> str:
+    """The rules under the ranking tables, as the month was scored (v1 snapshots: v1 rules)."""
+    rules = data.get("scoring") or {}
+    if rules.get("version") != 2:
+        return (
+            "说明：块单位总分＝现场分×0.9＋整改分×0.1，部门总分＝整改分；"
+            "样本不足的单位参与排名，但不列入红黑榜。"
+        )
+    field_weight = rules.get("field_weight", "0.70")
+    rectification_weight = rules.get("rectification_weight", "0.30")
+    return (
+        f"说明：街道、社区总分＝现场分×{field_weight}＋整改分×{rectification_weight}"
+        "（一项未考评时按另一项计），其他单位总分＝整改分。现场分为点位测评得分率的平均；"
+        "整改分＝100×按期办结率－20×返工率－30×督办率。"
+        f"点位少于{rules.get('min_site_visits', 3)}个次无现场分，"
+        f"到期问题少于{rules.get('min_problems_due', 3)}个无整改分，两者皆无为未考评，"
+        "不排名、不评等次、不按分数列入红黑榜。"
+    )
+
+
 def ranking_tables(data: dict) -> list[RankingTable]:
     tables = []
     for index, ranking in enumerate(data.get("rankings", [])):
