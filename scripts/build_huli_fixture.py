@@ -650,11 +650,12 @@ CATEGORIES = [
 ]
 
 # --- 点位测评细则 ---------------------------------------------------------------------------------
-# One checklist per site type, written from the 实地考察 contents of the 全国文明城市测评体系: for
-# each item (测评内容, points, Ⅲ indicator, the problem categories that fail it, 可不适用). Points add
-# up to 100 over 8–10 items, so that a visit with two or three failed items scores 70–85, as
-# district 模拟测评 do. A category fails at most one item of a checklist; items without a
-# category fail only when the inspector marks them 不合格 (with a problem and its photo).
+# One checklist per site type, written from the 实地考察 contents of the 全国文明城市测评体系:
+# for each item (测评内容, points, Ⅲ indicator, the problem categories that fail it,
+# 可不适用). Points add up to 100 over 8–10 items, so that a visit with two or three failed
+# items scores 70–85, as district 模拟测评 do. A category fails at most one item of a
+# checklist; items without a category fail only when the inspector marks them 不合格 (with a
+# problem and its photo).
 CHECKLIST_VERSION = 2006  # adopted with the 2005 edition of the 测评体系; applies until replaced
 CLEAN = ["暴露垃圾", "卫生死角"]
 PARKING = ["非机动车乱停乱放", "机动车违章停放"]
