@@ -20,6 +20,7 @@ visits (it reads a row per visit or problem concerned, which it counts in Python
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -27,7 +28,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Avg, Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from civility.core.periods import MONTH, Period
+from civility.core.periods import Period
 from civility.org.models import Unit
 from civility.supervision.inspections.models import Inspection
 from civility.supervision.inspections.visits import SiteVisit, SiteVisitItem
@@ -75,11 +76,20 @@ def _span(periods: Iterable[Period], now: datetime) -> tuple[datetime, datetime]
     return min(p.start for p in periods), max(cutoff(p, now) for p in periods)
 
 
-def _month_of(moment: datetime, wanted: dict[Period, datetime]) -> Period | None:
-    """The wanted month holding ``moment`` when ``moment`` is before that month's cutoff."""
-    period = Period.of(moment, MONTH)
-    until = wanted.get(period)
-    return period if until is not None and moment < until else None
+class _Months:
+    """The wanted months with their bounds computed once; ``of`` finds the month of an instant
+    (when the instant is before that month's cutoff) without converting time zones."""
+
+    def __init__(self, wanted: dict[Period, datetime]):
+        self.rows = sorted((p.start, p.end, until, p) for p, until in wanted.items())
+        self.starts = [row[0] for row in self.rows]
+
+    def of(self, moment: datetime) -> Period | None:
+        i = bisect_right(self.starts, moment) - 1
+        if i < 0:
+            return None
+        _start, end, until, period = self.rows[i]
+        return period if moment < end and moment < until else None
 
 
 # --- field ---------------------------------------------------------------------------------------
@@ -121,9 +131,10 @@ def field_counts(
         "items_failed",
     )
     sums: dict[Period, dict[int, list]] = {p: {} for p in wanted}
+    by_number = {(p.year, p.number): p for p in wanted}
     for street, community, day, submitted_at, rate, failed in rows:
-        period = Period.of(day, MONTH)
-        if period not in wanted or submitted_at >= wanted[period]:
+        period = by_number.get((day.year, day.month))
+        if period is None or submitted_at >= wanted[period]:
             continue
         for unit in (street, community):
             if unit is not None:
@@ -213,6 +224,7 @@ def rectification_counts(
     if not wanted:
         return counts
     start, until = _span(wanted, now)
+    months = _Months(wanted)
 
     def row(period: Period, unit: int) -> dict:
         return counts[period].setdefault(unit, empty_counts())
@@ -224,7 +236,7 @@ def rectification_counts(
     for unit, deadline, status, closed_at in stable.filter(
         deadline__gte=start, deadline__lt=until
     ).values_list("primary_unit", "deadline", "status", "closed_at"):
-        period = _month_of(deadline, wanted)
+        period = months.of(deadline)
         if period is None:
             continue
         counts_row = row(period, unit)
@@ -236,8 +248,8 @@ def rectification_counts(
         .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=start))
         .values_list("primary_unit", "assigned_at", "closed_at")
     ):
-        for period, end in wanted.items():
-            if assigned_at < end and (closed_at is None or closed_at >= period.start):
+        for first, _end, end, period in months.rows:
+            if assigned_at < end and (closed_at is None or closed_at >= first):
                 row(period, unit)["open"] += 1
     events = (
         ProblemEvent.objects.filter(
@@ -254,10 +266,10 @@ def rectification_counts(
     )
     escalated: set[tuple[Period, int, int]] = set()
     for unit, problem_id, action, at in events:
-        period = _month_of(at, wanted)
+        period = months.of(at)
         if period is not None:
             _count_event(row(period, unit), action, (period, unit, problem_id), escalated)
-    _replay_changed(headquarters, wanted, until, row, units)
+    _replay_changed(headquarters, months, until, row, units)
     return counts
 
 
@@ -272,7 +284,7 @@ def _count_event(counts_row: dict, action: str, key: tuple, escalated: set) -> N
         counts_row["escalated"] += 1
 
 
-def _replay_changed(headquarters, wanted: dict[Period, datetime], until, row, units) -> None:
+def _replay_changed(headquarters, months: _Months, until, row, units) -> None:
     """Count the problems that were 改派 or extended by replaying their events, for each month
     up to its own cutoff: the unit that held the problem and the deadline it had then."""
     events = (
@@ -296,11 +308,11 @@ def _replay_changed(headquarters, wanted: dict[Period, datetime], until, row, un
         units = dict(Unit.objects.filter(headquarters=headquarters).values_list("name", "pk"))
     escalated: set[tuple] = set()
     for problem_id, trail in trails.items():
-        for period, end in wanted.items():
-            _replay_month(problem_id, trail, period, end, row, units, escalated)
+        for first, _end, end, period in months.rows:
+            _replay_month(problem_id, trail, period, first, end, row, units, escalated)
 
 
-def _replay_month(problem_id, trail, period: Period, end, row, units, escalated) -> None:
+def _replay_month(problem_id, trail, period, first, end, row, units, escalated) -> None:
     unit = deadline = closed_at = None
     held: list[tuple[int | None, datetime]] = []  # (unit, since) each time it changed hands
     for action, at, data in trail:
@@ -313,9 +325,9 @@ def _replay_month(problem_id, trail, period: Period, end, row, units, escalated)
             deadline = datetime.fromisoformat(data["deadline"])
         if action == APPROVE:
             closed_at = at
-        if unit is not None and at >= period.start and action in (SUBMIT, RETURN, ESCALATE):
+        if unit is not None and at >= first and action in (SUBMIT, RETURN, ESCALATE):
             _count_event(row(period, unit), action, (period, unit, problem_id), escalated)
-    if unit is not None and deadline is not None and period.start <= deadline < end:
+    if unit is not None and deadline is not None and first <= deadline < end:
         counts_row = row(period, unit)
         counts_row["due"] += 1
         if closed_at is not None and closed_at <= deadline:
@@ -324,7 +336,7 @@ def _replay_month(problem_id, trail, period: Period, end, row, units, escalated)
     holders = set()
     for i, (holder, _since) in enumerate(held):
         left = held[i + 1][1] if i + 1 < len(held) else closed_at
-        if holder is not None and (left is None or left >= period.start):
+        if holder is not None and (left is None or left >= first):
             holders.add(holder)
     for holder in holders:
         row(period, holder)["open"] += 1
