@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 from civility.core.models import User
 from civility.core.periods import Period
 from civility.core.roles import Role
-from civility.reports import scoring
+from civility.reports import score_rows, scoring
 from civility.reports.models import Report, ReportRead
 from civility.supervision.commentary.models import Commentary
 from civility.supervision.inspections.models import Inspection
@@ -196,64 +196,13 @@ def _commentary(headquarters, period: Period) -> list[dict]:
     ]
 
 
-def _score_row(row: scoring.UnitScore) -> dict:
-    """A ranking row with every count behind it (the snapshot the annual assessment reads)."""
-    return {
-        "unit_id": row.unit_id,
-        "unit": row.name,
-        "rank": row.rank,
-        "field": _dec(row.field_score),
-        "rectification": _dec(row.rectification),
-        "total": _dec(row.total),
-        "total_note": row.total_note,
-        "band": row.band,
-        "assessed": row.assessed,
-        "insufficient": False,
-        "visits": row.visits,
-        "items_failed": row.items_failed,
-        "due": row.due,
-        "on_time": row.on_time,
-        "submitted": row.submitted,
-        "returned": row.returned,
-        "escalated": row.escalated,
-        "open": row.open,
-        "on_time_rate": scoring.percent(row.on_time_rate),
-        "rework_rate": scoring.percent(row.rework_rate),
-        "escalation_rate": scoring.percent(row.escalation_rate),
-        "rank_change": row.rank_change,
-    }
-
-
-def _list_row(row: scoring.UnitScore, reasons: list[str]) -> dict:
-    return {
-        "unit_id": row.unit_id,
-        "unit": row.name,
-        "kind": row.kind_label,
-        "total": _dec(row.total),
-        "reasons": reasons,
-        "partners": row.partners,
-    }
-
-
-def _rules(scores: scoring.MonthlyScores) -> dict:
-    """The rules the month was scored by, for the document's remark."""
-    policy = scores.policy
-    return {
-        "version": 2,
-        "running": scores.running,
-        "field_weight": str(policy.field_weight),
-        "rectification_weight": str(policy.rectification_weight),
-        "min_site_visits": policy.min_site_visits,
-        "min_problems_due": policy.min_problems_due,
-    }
-
-
 def monthly_data(headquarters, period: Period) -> dict:
     first, last, start, end = period.first, period.last, period.start, period.end
     year, month = period.year, period.number
     before = period.previous()
     current, previous = overview(headquarters, period), overview(headquarters, before)
     scores = scoring.monthly_scores(headquarters, year, month)
+    rankings = score_rows.rankings(scores)
     problems = (
         Problem.objects.filter(
             headquarters=headquarters, reported_at__gte=start, reported_at__lt=end
@@ -270,23 +219,11 @@ def monthly_data(headquarters, period: Period) -> dict:
             "year": year,
             "month": month,
         },
-        "scoring": _rules(scores),
+        "scoring": score_rows.rules(scores),
         "overview": current,
         "previous": previous,
         "change": _changes(current, previous),
-        "rankings": [
-            {
-                "kind": kind,
-                "label": label,
-                "rows": [_score_row(row) for row in rows],
-                "unassessed": [
-                    {"unit_id": u.unit_id, "unit": u.name} for u in scores.unassessed(kind)
-                ],
-            }
-            for kind, label, rows in scores.kinds
-        ],
-        "red_list": [_list_row(u, u.red_reasons) for u in scores.red_list],
-        "black_list": [_list_row(u, u.black_reasons) for u in scores.black_list],
+        **rankings,
         "top_categories": breakdowns["by_category"][:TOP_CATEGORIES],
         "by_street": breakdowns["by_street"],
         "typical": _typical(headquarters, period),
