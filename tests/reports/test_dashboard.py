@@ -29,6 +29,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from lxml import html as lxml_html
 
 from civility.org.models import ProblemCategory
 from civility.reports import scoring
@@ -229,6 +230,18 @@ def test_dashboard_partial_links_every_figure_and_loads_charts_safely(busy_march
     assert 'id="dash-found"' in html and ">19<" in html
     for chart in ("chart-trend", "chart-category", "chart-status", "chart-overdue"):
         assert f'id="{chart}"' in html
+    tree = lxml_html.fromstring(html)
+
+    def texts(box):
+        rows = tree.xpath(f"//figure[@id='{box}']//tr[td] | //figure[@id='{box}']//li")
+        return [" ".join(row.text_content().split()) for row in rows]
+
+    # 本月至今 without rank or band; February (the last ended month) had nothing: 未考评.
+    assert texts("dash-ranking") == ["A 4 82.9 3 85.0 83.5", "B 3 73.3 1 — 73.3"]
+    assert texts("dash-last-ranking") == ["— A — 未考评", "— B — 未考评"]
+    assert texts("dash-site-types") == ["主干道 6 个次 75.4", "公园广场 1 个次 99.0"]
+    assert texts("dash-indicators")[0] == "Ⅲ-5.3.1 无暴露垃圾 不合格 3/6（50.0%）"
+    assert "None" not in html
     # CSP: no inline styles, no inline scripts; the data travels as a JSON script tag.
     assert "style=" not in html
     scripts = re.findall(r"<script([^>]*)>", html)
