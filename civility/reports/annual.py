@@ -68,10 +68,6 @@ class AnnualScore:
             return None
         return q1(HUNDRED * self.assignments_done / self.assignments_due)
 
-    @property
-    def own_average(self) -> Decimal | None:  # the v1 name, kept for templates and exports
-        return self.monthly_average
-
 
 @dataclass
 class AnnualAssessment:

@@ -332,6 +332,8 @@ def scores_for_months(
     bands, ranks or lists). Ten queries whatever the number of months, problems and visits."""
     now = now or timezone.now()
     periods = sorted(set(periods))
+    if not periods:
+        return {}
     if any(p.kind != MONTH for p in periods):
         raise ValueError("scores are kept for months")
     rules = policies(headquarters, {p.year for p in periods})
