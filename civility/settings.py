@@ -13,6 +13,8 @@ Variables (all optional in development):
                     DEFAULT_FROM_EMAIL
   SECURE_SSL_REDIRECT  "0" to disable HTTPS redirect when TLS ends before the proxy (default "1"
                     when DEBUG=0)
+  TRUSTED_PROXIES   comma-separated proxy addresses/networks whose X-Forwarded-For is believed
+  LOGIN_FAILURE_LIMIT, LOGIN_ACCOUNT_FAILURE_LIMIT, LOGIN_FAILURE_MINUTES  sign-in throttling
 """
 
 import os
@@ -81,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "civility.core.middleware.VaryOnHtmxMiddleware",
+    "civility.core.middleware.PixelBudget",
 ]
 
 ROOT_URLCONF = "civility.urls"
@@ -141,9 +144,19 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Login throttling: this many failures for one user name from one address within the window
-# block further attempts for that pair only (other users and addresses are unaffected).
+# block further attempts for that pair only (other users and addresses are unaffected), and
+# LOGIN_ACCOUNT_FAILURE_LIMIT failures for one user name from all addresses together lock the
+# account until the window ends or the secretariat unlocks it in the admin.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("LOGIN_ACCOUNT_FAILURE_LIMIT", "20"))
+# Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated), e.g.
+# "127.0.0.1" when nginx on the same host proxies to gunicorn. Empty: trust nobody's header.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 LOGIN_FAILURE_WINDOW = timedelta(minutes=int(os.environ.get("LOGIN_FAILURE_MINUTES", "15")))
+
+# Photo decoding per request: at most this many pixels are decoded (JPEGs count at their reduced
+# decoding size), so a few huge images cannot hold a worker near its timeout.
+PHOTO_MAX_PIXELS_PER_REQUEST = int(os.environ.get("PHOTO_MAX_PIXELS_PER_REQUEST", "120000000"))
 
 # Days a unit has to reply with its measures to a written criticism (书面点评·批评).
 COMMENTARY_REPLY_DAYS = int(os.environ.get("COMMENTARY_REPLY_DAYS", "5"))

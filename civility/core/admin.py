@@ -1,11 +1,12 @@
 """Admin for users, role groups and login failures, plus small helpers the other admins share."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.db.models import Count
 
+from civility.core.auth import unlock
 from civility.core.models import LoginFailure, User
 from civility.core.roles import Role
 
@@ -97,9 +98,19 @@ class CivilityUserAdmin(UserAdmin):
     autocomplete_fields = ("unit",)
     list_select_related = ("unit",)
     readonly_fields = ("last_login", "date_joined")
+    actions = ["unlock_sign_in"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.action(description="解除登录锁定", permissions=["change"])
+    def unlock_sign_in(self, request, queryset):
+        names = list(queryset.values_list("username", flat=True))
+        for username in names:
+            unlock(username)
+        self.message_user(
+            request, f"已解除 {len(names)} 个用户的登录锁定。", level=messages.SUCCESS
+        )
 
     @admin.display(description="角色")
     def roles(self, obj: User) -> str:
@@ -145,7 +156,7 @@ class RoleGroupAdmin(GroupAdmin):
 
 @admin.register(LoginFailure)
 class LoginFailureAdmin(admin.ModelAdmin):
-    """Read-only; deleting a user's rows lifts the sign-in throttle for them."""
+    """Read-only record of failed sign-ins; a lock is lifted with 用户 → 解除登录锁定."""
 
     list_display = ("username", "ip_address", "at")
     list_filter = ("at",)

@@ -1,30 +1,197 @@
-"""Spreadsheet exports that cannot run formulas.
+"""Every spreadsheet download goes through here: list exports (django-tables2), rankings, the
+annual assessment, 一票否决 and the report .xlsx.
 
-A cell whose text starts with = + - @ (or a tab/carriage return) is read as a formula by Excel and
-LibreOffice; text people typed (problem descriptions, titles) is written with a leading
-apostrophe instead, which spreadsheets show as plain text (OWASP "CSV injection").
+- CSV: a text cell that starts like a formula (= + - @, tab, carriage return) would be run by
+  Excel or LibreOffice (OWASP "CSV injection"); it is written with a leading apostrophe. CSV files
+  start with a BOM so that Excel on Windows reads the Chinese text.
+- XLSX: cells are typed. Numbers are numbers (an empty cell, never "—", where there is none) and
+  text is text: openpyxl would store a string starting with "=" as a formula, so such a cell is
+  forced to the string type — it shows exactly what was typed, without an apostrophe, and runs
+  nothing.
+- Every download is ``Cache-Control: private, no-store``: it holds what this user may see.
 """
 
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.http import content_disposition_header
 from django_tables2.export import TableExport
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+FORMATS = tuple(CONTENT_TYPES)
+NO_STORE = "private, no-store"
+SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+BOLD = Font(bold=True)
 
 
-def spreadsheet_safe(value):
+@dataclass
+class Sheet:
+    """One table: a sheet of the workbook (CSV holds the first sheet, or ``merged`` ones)."""
+
+    title: str
+    headers: Sequence
+    rows: list[Sequence] = field(default_factory=list)
+
+
+# --- cells ---------------------------------------------------------------------------------------
+
+
+def _plain(value):
+    """A cell value as the spreadsheet should hold it: None, a number, a date or text."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, Decimal):
+        # 97.6 and 100.0 (a score) are floats shown with one decimal; 3 (a count) is an int.
+        return float(value) if value.as_tuple().exponent < 0 else int(value)
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, datetime):
+        # Spreadsheets know no time zones: local wall-clock time.
+        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    if isinstance(value, date | time):
+        return value
+    if isinstance(value, Promise):
+        return str(value)
+    return str(value)
+
+
+def csv_cell(value) -> str:
+    """Text for a CSV cell; formula-like text gets a leading apostrophe."""
+    value = _plain(value)
+    if value is None:
+        return ""
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
-    return value
+    return str(value)
+
+
+def _write_cell(sheet, row: int, column: int, value):
+    value = _plain(value)
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell = sheet.cell(row=row, column=column)
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"  # never a formula, whatever the text starts with
+    elif isinstance(value, float):
+        cell.number_format = "0.0"  # scores and rates keep their one decimal, as shown
+    return cell
+
+
+# --- files ---------------------------------------------------------------------------------------
+
+
+def csv_content(headers: Sequence, rows: Iterable[Sequence]) -> str:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow([csv_cell(h) for h in headers])
+    writer.writerows([csv_cell(value) for value in row] for row in rows)
+    return buffer.getvalue()
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    name = SHEET_NAME_BAD.sub("", str(title))[:31] or "表"
+    base, n = name, 2
+    while name in used:
+        name = f"{base[:28]}（{n}）"
+        n += 1
+    used.add(name)
+    return name
+
+
+def xlsx_content(sheets: Sequence[Sheet], *, title: str = "") -> bytes:
+    """One sheet per table: bold header row, frozen under it, columns as wide as their text."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    used: set[str] = set()
+    for table in sheets:
+        sheet = workbook.create_sheet(_sheet_name(table.title, used))
+        for column, header in enumerate(table.headers, start=1):
+            cell = _write_cell(sheet, 1, column, header)
+            cell.font = BOLD
+            cell.alignment = Alignment(horizontal="center")
+        for row_number, row in enumerate(table.rows, start=2):
+            for column, value in enumerate(row, start=1):
+                _write_cell(sheet, row_number, column, value)
+        sheet.freeze_panes = "A2"
+        for index, header in enumerate(table.headers, start=1):
+            texts = [str(header)] + [
+                "" if row[index - 1] is None else str(row[index - 1])
+                for row in table.rows
+                if len(row) >= index
+            ]
+            longest = max(len(text) for text in texts)
+            sheet.column_dimensions[get_column_letter(index)].width = min(60, max(8, longest * 1.8))
+    if not workbook.worksheets:
+        workbook.create_sheet("表")
+    if title:
+        workbook.properties.title = str(title)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def download(body: bytes | str, filename: str, content_type: str) -> HttpResponse:
+    """An attachment that no cache keeps."""
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=filename
+    )
+    response["Cache-Control"] = NO_STORE
+    return response
+
+
+def export_response(
+    export_format: str, filename: str, sheets: Sequence[Sheet], *, csv_sheet_column: str = ""
+) -> HttpResponse:
+    """The download of ``sheets`` as .xlsx (one sheet each) or .csv (all rows in one table;
+    with ``csv_sheet_column``, a first column naming each row's sheet)."""
+    if export_format == "xlsx":
+        return download(xlsx_content(sheets), filename, CONTENT_TYPES["xlsx"])
+    if export_format != "csv":
+        raise ValueError(export_format)
+    if csv_sheet_column:
+        headers = [csv_sheet_column, *(sheets[0].headers if sheets else ())]
+        rows = [[sheet.title, *row] for sheet in sheets for row in sheet.rows]
+    else:
+        headers = sheets[0].headers if sheets else ()
+        rows = [row for sheet in sheets for row in sheet.rows]
+    return download(csv_content(headers, rows), filename, CONTENT_TYPES["csv"])
 
 
 class SafeTableExport(TableExport):
-    """django-tables2's export with every text cell passed through ``spreadsheet_safe``."""
+    """django-tables2's export (the filtered rows of a list page) written by this module."""
 
-    def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None):
-        dataset = super().table_to_dataset(table, exclude_columns, dataset_kwargs)
-        safe = [tuple(spreadsheet_safe(value) for value in row) for row in dataset]
-        headers = dataset.headers
-        dataset.wipe()
-        dataset.headers = headers
-        for row in safe:
-            dataset.append(row)
-        return dataset
+    def export(self):
+        if self.format == "xlsx":
+            sheet = Sheet(self.dataset.title or "表", self.dataset.headers, list(self.dataset))
+            return xlsx_content([sheet])
+        if self.format == "csv":
+            return csv_content(self.dataset.headers, self.dataset)
+        return super().export()
+
+    def response(self, filename=None):
+        response = super().response(filename=filename)
+        response["Cache-Control"] = NO_STORE
+        return response

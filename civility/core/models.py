@@ -72,3 +72,21 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} @ {self.ip_address}"
+
+
+class LoginThrottle(models.Model):
+    """Failed sign-ins counted in a window, one row per key: a (user name, address) pair and the
+    user name across all addresses. A row is incremented under a row lock before the password is
+    checked, so concurrent attempts can never be evaluated more often than the limit."""
+
+    key = models.CharField("键", max_length=255, unique=True)
+    username = models.CharField("用户名", max_length=150, db_index=True)
+    failures = models.PositiveIntegerField("失败次数", default=0)
+    window_start = models.DateTimeField("计数开始")
+
+    class Meta:
+        verbose_name = "登录锁定计数"
+        verbose_name_plural = "登录锁定计数"
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.failures}"

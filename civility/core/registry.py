@@ -1,4 +1,5 @@
-"""What each app offers the pages that gather several apps: navigation entries and home sections.
+"""What each app offers the pages that gather several apps: navigation entries, home sections and
+the sections of a unit's page.
 
 ``core`` knows no app. Each app registers its parts in its ``AppConfig.ready()``; the base layout
 and the home page ask this registry what to show to a person.
@@ -33,7 +34,19 @@ class HomeSection:
     context: Callable
 
 
+@dataclass(frozen=True)
+class UnitSection:
+    """A part of a unit's page (/units/<pk>/): ``context(request, unit)`` returns what ``template``
+    needs, or None when there is nothing to show this person."""
+
+    key: str
+    template: str
+    order: int
+    context: Callable
+
+
 _nav: dict[str, NavEntry] = {}
+_unit: dict[str, UnitSection] = {}
 _home: dict[str, HomeSection] = {}
 
 
@@ -45,9 +58,17 @@ def register_home_section(section: HomeSection) -> None:
     _home[section.key] = section
 
 
+def register_unit_section(section: UnitSection) -> None:
+    _unit[section.key] = section
+
+
 def nav_entries() -> list[NavEntry]:
     return sorted(_nav.values(), key=lambda e: e.order)
 
 
 def home_sections() -> list[HomeSection]:
     return sorted(_home.values(), key=lambda s: s.order)
+
+
+def unit_sections() -> list[UnitSection]:
+    return sorted(_unit.values(), key=lambda s: s.order)

@@ -5,6 +5,7 @@ targets the table region (filter, sort, paginate). Exports produce exactly the f
 """
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django_filters.views import FilterView
@@ -12,8 +13,36 @@ from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from civility.core.exports import SafeTableExport
+from civility.core.htmx import wants_partial
 
 TABLE_REGION = "table-region"
+MAX_PER_PAGE = 200
+
+
+def bounded_per_page(value, default: int) -> int:
+    """``?per_page=`` as a page size: zero, negative or unreadable gives the default, more than
+    MAX_PER_PAGE gives MAX_PER_PAGE (a negative size made the paginator fail, a huge one rendered
+    the whole table)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    if number < 1:
+        return default
+    return min(number, MAX_PER_PAGE)
+
+
+def bounded_paginator(base, default: int):
+    """A paginator class for django-tables2 whose page size is always 1…MAX_PER_PAGE.
+
+    django-tables2's RequestConfig reads ``per_page`` from the query string itself, after the view
+    chose its defaults, so the bound is applied where the paginator is made.
+    """
+
+    def make(object_list, per_page, *args, **kwargs):
+        return base(object_list, bounded_per_page(per_page, default), *args, **kwargs)
+
+    return make
 
 
 class HtmxTableView(ExportMixin, SingleTableMixin, FilterView):
@@ -39,9 +68,20 @@ class HtmxTableView(ExportMixin, SingleTableMixin, FilterView):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def get_table_pagination(self, table):
+        paginate = super().get_table_pagination(table)
+        if paginate is False:
+            return False
+        default = bounded_per_page(paginate.get("per_page") or table._meta.per_page, 25)
+        base = paginate.get("paginator_class", Paginator)
+        return {
+            **paginate,
+            "per_page": default,
+            "paginator_class": bounded_paginator(base, default),
+        }
+
     def get_template_names(self):
-        htmx = getattr(self.request, "htmx", None)
-        if htmx and htmx.target == TABLE_REGION and not htmx.history_restore_request:
+        if wants_partial(self.request, TABLE_REGION):
             return [f"{self.template_name}#table"]
         return [self.template_name]
 

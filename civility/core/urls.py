@@ -8,4 +8,5 @@ urlpatterns = [
     path("admin/login/", views.AdminLoginView.as_view()),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

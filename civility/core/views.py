@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -52,3 +52,14 @@ def healthz(request):
     except Exception:  # noqa: BLE001 - any database failure means unhealthy
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_GET
+def favicon(request):
+    """/favicon.ico, which browsers ask for on their own: the static icon (hashed name in
+    production), cached for a day."""
+    from django.templatetags.static import static
+
+    response = HttpResponsePermanentRedirect(static("civility/favicon.ico"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

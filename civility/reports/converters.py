@@ -15,11 +15,13 @@ class PeriodConverter:
         return Period.parse(value, self.kind)
 
     def to_url(self, value: Period | str) -> str:
-        # A Period, or its URL form (as templates and tests write them); checked either way.
-        period = value if isinstance(value, Period) else Period.parse(str(value))
-        if self.kind is not None and period.kind != self.kind:
+        if not isinstance(value, Period):
+            # Its URL form, as templates write it; Django still matches it against ``regex``
+            # and the view answers 404 for a period that does not exist.
+            return str(value)
+        if self.kind is not None and value.kind != self.kind:
             raise ValueError(value)
-        return period.slug
+        return value.slug
 
 
 class WeekConverter(PeriodConverter):

@@ -47,10 +47,11 @@ def chinese_date(day: date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
 
-def number(value) -> int | float | str:
-    """A score or rate as a number for spreadsheets ("97.6" → 97.6), or the dash."""
-    if value is None or value == "":
-        return DASH
+def number(value) -> int | float | str | None:
+    """A score or rate as a number for spreadsheets ("97.6" → 97.6); None (an empty cell, never
+    the dash) when there is none."""
+    if value is None or value == "" or value == DASH:
+        return None
     if isinstance(value, int | float):
         return value
     try:

@@ -62,15 +62,6 @@
   document.body.addEventListener("htmx:sendError", function () {
     showToast("网络连接失败，请检查网络后重试。", "error");
   });
-
-  // Buttons with data-confirm ask first (used for irreversible actions).
-  document.body.addEventListener("htmx:confirm", function (event) {
-    var message = event.detail.elt.getAttribute("data-confirm");
-    if (message) {
-      event.preventDefault();
-      if (window.confirm(message)) { event.detail.issueRequest(true); }
-    }
-  });
 })();
 
 // === inspections (督查): "获取位置" fills the optional coordinates of a problem =================
@@ -155,5 +146,19 @@
     if (!current || nav.scrollWidth <= nav.clientWidth) { return; }
     var left = current.getBoundingClientRect().left - nav.getBoundingClientRect().left + nav.scrollLeft;
     nav.scrollLeft = Math.max(0, left - (nav.clientWidth - current.offsetWidth) / 2);
+  });
+})();
+
+// ==== error pages: 返回上一页 ====
+// <a data-history-back href="/"> goes back in the browser's history; without history (or without
+// this file) it is a plain link to its href.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-history-back]");
+    if (link && window.history.length > 1) {
+      event.preventDefault();
+      window.history.back();
+    }
   });
 })();

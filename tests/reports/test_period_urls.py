@@ -1,7 +1,7 @@
 """Report URLs carry a Period: the converters convert, and a bad period is a 404 (never a 500)."""
 
 import pytest
-from django.urls import resolve, reverse
+from django.urls import NoReverseMatch, resolve, reverse
 from django.utils import timezone
 
 from civility.core.periods import Period
@@ -24,6 +24,8 @@ def test_urls_are_reversed_from_a_period_or_its_url_form():
     assert reverse("report_weekly", args=[week]) == "/reports/weekly/2026-W01/"
     assert reverse("report_monthly_xlsx", args=["2026-03"]) == "/reports/monthly/2026-03.xlsx"
     assert reverse("report_compile", args=["weekly", week]) == "/reports/weekly/2026-W01/compile/"
+    with pytest.raises(NoReverseMatch):
+        reverse("report_weekly", args=[Period.month(2026, 3)])  # a month is no week
 
 
 @pytest.mark.parametrize(

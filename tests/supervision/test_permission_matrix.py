@@ -270,7 +270,10 @@ def test_permission_matrix_of_problem_area(client, objects, who, persona):
         else:
             # Empty posts: allowed people get the form back with errors (200) or, for the
             # inspector's 现场交办 that needs no input, the action is taken (302).
+            # Every action post carries the problem's version (issue 10).
             data = {"problems": [objects["fresh"].pk]} if name == "bulk-assign" else {}
+            if name == "act-assign-fresh-post":
+                data = {"version": Problem.objects.get(pk=objects["fresh"].pk).version}
             response = client.post(url, data)
         actual[name], expected[name] = response.status_code, codes[persona]
         if response.status_code == 302 and persona == "anonymous":

@@ -7,28 +7,25 @@ the period, shape the rows once (the same rows feed the HTML tables and the expo
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from datetime import date
 
-import tablib
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_htmx.http import HttpResponseClientRedirect
 
-from civility.core.htmx import wants_partial
+from civility.core.exports import FORMATS, Sheet, export_response
+from civility.core.htmx import MODAL_BODY, wants_partial
 from civility.core.params import parse_id
 from civility.core.periods import MONTH, Period
 from civility.org.models import Headquarters, Unit
@@ -41,10 +38,6 @@ from civility.reports.permissions import can_record_veto, can_view_rankings, rep
 MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 REGION = "rankings-region"
 BAND_CLASS = {"优秀": "excellent", "良好": "good", "合格": "pass", "不合格": "fail"}
-EXPORT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
 RANKING_HEADERS = [
     "名次",
     "单位",
@@ -79,6 +72,7 @@ ANNUAL_HEADERS = [
     "否决理由",
     "评先评优资格",
 ]
+VETO_HEADERS = ["年度", "单位", "类别", "否决理由", "决定人", "决定时间"]
 YEAR_LINKS = 10
 
 
@@ -116,31 +110,6 @@ def _require(allowed: bool) -> None:
 
 def _no_headquarters(request):
     return render(request, "reports/rankings_empty.html", {}, status=200)
-
-
-def _download(content: bytes | str, filename: str, export_format: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=EXPORT_TYPES[export_format])
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=filename
-    )
-    return response
-
-
-def _csv(rows: list[list]) -> str:
-    """UTF-8 with a BOM, so that Excel on Windows opens the Chinese text correctly."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    csv.writer(buffer).writerows(rows)
-    return buffer.getvalue()
-
-
-def _cell(value):
-    return "" if value is None else value
-
-
-def _vary(response):
-    patch_vary_headers(response, ("HX-Request",))
-    return response
 
 
 # --- monthly rankings -----------------------------------------------------------------------------
@@ -213,18 +182,18 @@ def ranking_rows(scores: scoring.MonthlyScores, month_from: str) -> list[dict]:
 
 def ranking_export_row(row: dict) -> list:
     return [
-        _cell(row["rank"]),
+        row["rank"],
         row["name"],
-        _cell(row["visits"]),
-        _cell(row["items_failed"]),
-        _cell(row["field_score"]),
+        row["visits"],
+        row["items_failed"],
+        row["field_score"],
         row["due"],
         row["on_time"],
         row["submitted"],
         row["returned"],
         row["escalated"],
-        _cell(row["rectification"]),
-        _cell(row["total"]),
+        row["rectification"],
+        row["total"],
         row["band"] or ("" if row["assessed"] else scoring.NOT_ASSESSED),
         row["total_note"],
         "；".join(row["red"]),
@@ -233,21 +202,18 @@ def ranking_export_row(row: dict) -> list:
     ]
 
 
-def _export_rankings(sections, hq, month: Period, export_format: str) -> HttpResponse:
+def _export_rankings(sections, hq, month: Period, export_format: str):
+    """A sheet per unit kind (.xlsx), or one table with the kind in its first column (.csv)."""
+    sheets = [
+        Sheet(
+            section["label"],
+            RANKING_HEADERS,
+            [ranking_export_row(r) for r in section["rows"] + section["unassessed"]],
+        )
+        for section in sections
+    ]
     filename = f"rankings-{hq.code}-{month}.{export_format}"
-    if export_format == "csv":
-        rows = [["类别", *RANKING_HEADERS]]
-        for section in sections:
-            every = section["rows"] + section["unassessed"]
-            rows += [[section["label"], *ranking_export_row(r)] for r in every]
-        return _download(_csv(rows), filename, "csv")
-    book = tablib.Databook()
-    for section in sections:
-        sheet = tablib.Dataset(headers=RANKING_HEADERS, title=section["label"])
-        for row in section["rows"] + section["unassessed"]:
-            sheet.append(ranking_export_row(row))
-        book.add_sheet(sheet)
-    return _download(book.export("xlsx"), filename, "xlsx")
+    return export_response(export_format, filename, sheets, csv_sheet_column="类别")
 
 
 @login_required
@@ -265,7 +231,7 @@ def rankings(request):
     month_from = f"{shown.first:%Y-%m-%d}"
     sections = ranking_rows(scores, month_from)
     export_format = request.GET.get("_export")
-    if export_format in EXPORT_TYPES:
+    if export_format in FORMATS:
         return _export_rankings(sections, hq, shown, export_format)
 
     keep = _hq_query(request, hq)
@@ -305,7 +271,7 @@ def rankings(request):
     template = "reports/rankings.html"
     if wants_partial(request, REGION):
         template += "#region"
-    return _vary(render(request, template, context))
+    return render(request, template, context)
 
 
 # --- annual assessment ------------------------------------------------------------------------
@@ -321,11 +287,11 @@ def annual_export_row(row: yearly.AnnualScore) -> list:
         row.kind_label,
         row.name,
         row.months,
-        _cell(row.monthly_average),
+        row.monthly_average,
         row.assignments_due,
         row.assignments_done,
-        _cell(row.paired_average),
-        _cell(row.score),
+        row.paired_average,
+        row.score,
         row.grade,
         row.note,
         "是" if row.vetoed else "",
@@ -345,12 +311,11 @@ def annual(request, year: int):
     if year > today.year or year < min(hq.start_date.year, today.year - YEAR_LINKS):
         raise Http404("没有这一年度的考评")
     results = yearly.annual_assessment(hq, year)
-    if request.GET.get("_export") == "xlsx":
-        sheet = tablib.Dataset(headers=ANNUAL_HEADERS, title=f"{year}年度考评")
-        for row in results:
-            sheet.append(annual_export_row(row))
-        filename = f"annual-{hq.code}-{year}.xlsx"
-        return _download(sheet.export("xlsx"), filename, "xlsx")
+    export_format = request.GET.get("_export")
+    if export_format in FORMATS:
+        sheet = Sheet(f"{year}年度考评", ANNUAL_HEADERS, [annual_export_row(r) for r in results])
+        filename = f"annual-{hq.code}-{year}.{export_format}"
+        return export_response(export_format, filename, [sheet])
     keep = _hq_query(request, hq)
     first_year = max(hq.start_date.year, today.year - YEAR_LINKS + 1)
     groups: list[dict] = []
@@ -372,12 +337,12 @@ def annual(request, year: int):
         "vetoed": sum(r.vetoed for r in results),
         "years": [(y, _annual_url(hq, y, keep)) for y in range(today.year, first_year - 1, -1)],
         "assessed": sum(r.assessed for r in results),
-        "export_query": urlencode({**keep, "_export": "xlsx"}),
+        "export_query": urlencode(keep),
         "rankings_url": f"{reverse('rankings')}?{urlencode(keep)}" if keep else reverse("rankings"),
         "veto_url": reverse("veto_list") + "?" + urlencode({**keep, "year": year}),
         "can_record_veto": can_record_veto(request.user),
     }
-    return _vary(render(request, "reports/annual.html", context))
+    return render(request, "reports/annual.html", context)
 
 
 # --- 一票否决 -------------------------------------------------------------------------------------
@@ -434,6 +399,17 @@ class VetoForm(forms.ModelForm):
         return None
 
 
+def veto_export_row(veto: Veto) -> list:
+    return [
+        veto.year,
+        veto.unit.name,
+        _(veto.unit.get_kind_display()),
+        veto.reason,
+        str(veto.decided_by) if veto.decided_by_id else "",
+        veto.decided_at,
+    ]
+
+
 @login_required
 def veto_list(request):
     """一票否决 records of the headquarters, newest year first (optionally one year)."""
@@ -451,17 +427,23 @@ def veto_list(request):
         year = None
     if year:
         vetoes = vetoes.filter(year=year)
+    export_format = request.GET.get("_export")
+    if export_format in FORMATS:
+        rows = [veto_export_row(veto) for veto in vetoes]
+        filename = f"vetoes-{hq.code}{f'-{year}' if year else ''}.{export_format}"
+        return export_response(export_format, filename, [Sheet(_("一票否决"), VETO_HEADERS, rows)])
     keep = _hq_query(request, hq)
     context = {
         "hq": hq,
         "vetoes": vetoes,
         "year": year,
         "keep_query": urlencode(keep),
+        "export_query": urlencode({**keep, **({"year": year} if year else {})}),
         "annual_url": _annual_url(hq, year or timezone.localdate().year, keep),
         "can_record_veto": can_record_veto(request.user),
         "new_url": reverse("veto_new") + (f"?{urlencode(keep)}" if keep else ""),
     }
-    return _vary(render(request, "reports/veto_list.html", context))
+    return render(request, "reports/veto_list.html", context)
 
 
 @login_required
@@ -498,8 +480,7 @@ def veto_new(request):
             if getattr(request, "htmx", None):
                 return HttpResponseClientRedirect(list_url)
             return redirect(list_url)
-    htmx = getattr(request, "htmx", None)
-    partial = bool(htmx and not htmx.history_restore_request)
+    partial = wants_partial(request, MODAL_BODY)
     context = {
         "hq": hq,
         "form": form,
@@ -508,4 +489,4 @@ def veto_new(request):
         "standalone": not partial,
     }
     template = "reports/veto_form.html#form" if partial else "reports/veto_form.html"
-    return _vary(render(request, template, context))
+    return render(request, template, context)

@@ -20,12 +20,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from civility.core.exports import CONTENT_TYPES, download
 from civility.core.htmx import toast, wants_partial
 from civility.core.models import User
 from civility.core.params import parse_id
@@ -50,7 +50,7 @@ NAV = {"nav_section": "reports"}
 MAIN = "report-main"
 RECIPIENT_ROLES = (Role.LEADER, Role.REPRESENTATIVE, Role.LIAISON)
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_TYPE = CONTENT_TYPES["xlsx"]
 KIND_NAMES = {Report.Kind.WEEKLY: "weekly", Report.Kind.MONTHLY: "monthly"}
 
 
@@ -285,8 +285,9 @@ class ReportTable(tables.Table):
         model = Report
         fields = ()
         sequence = ("period", "title", "number", "status", "published_at", "read")
+        per_page = 20  # as the view's paginate_by, also for ?per_page=0
         empty_text = gettext_lazy("暂无通报。")
-        attrs = {"class": "table reports", "id": "report-table"}
+        attrs = {"class": "table reports phone-cards", "id": "report-table"}
         row_attrs = {
             "data-pk": lambda record: record.pk,
             "data-status": lambda record: record.status,
@@ -543,9 +544,7 @@ def report_detail(request, period: Period, kind: str):
         }
         return render(request, "reports/missing.html", context, status=404)
     reports.mark_read(report, request.user)
-    response = render(request, "reports/detail.html", _detail_context(request, report))
-    response["Vary"] = "HX-Request"
-    return response
+    return render(request, "reports/detail.html", _detail_context(request, report))
 
 
 @login_required
@@ -640,12 +639,7 @@ def report_print(request, period: Period, kind: str):
 
 
 def _download(report: Report, body: bytes, content_type: str, extension: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=doc.filename(report, extension)
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download(body, doc.filename(report, extension), content_type)
 
 
 @login_required

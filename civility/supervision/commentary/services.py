@@ -29,7 +29,7 @@ from civility.supervision.commentary.models import Commentary, CommentaryReceipt
 from civility.supervision.commentary.permissions import can_write_commentary
 from civility.supervision.notifications.models import Notification
 from civility.supervision.notifications.services import liaisons, notify
-from civility.supervision.photos import ProcessedPhoto, attach_photos
+from civility.supervision.photos import ProcessedPhoto, attach_photos, photo_files_guard
 from civility.supervision.problems.models import Photo
 
 __all__ = [
@@ -120,7 +120,7 @@ def issue_commentary(
     )
     commentary.full_clean(exclude=["client_token"])
     try:
-        with transaction.atomic():
+        with photo_files_guard(), transaction.atomic():
             commentary.save()
             CommentaryReceipt.objects.bulk_create(
                 CommentaryReceipt(commentary=commentary, unit=unit)

@@ -101,7 +101,7 @@ class ProblemTable(tables.Table):
             "closed_at",
         )
         empty_text = _("没有符合条件的问题。")
-        attrs = {"class": "table problems", "id": "problems-table"}
+        attrs = {"class": "table problems phone-cards", "id": "problems-table"}
         row_attrs = {"data-number": lambda record: record.number}
 
     def __init__(self, *args, now=None, **kwargs):
@@ -164,7 +164,7 @@ class ProblemTable(tables.Table):
         return _(record.get_source_display())
 
     def value_deduction(self, record):
-        return str(record.effective_deduction)
+        return record.effective_deduction  # a number in the spreadsheet
 
     def value_closed_at(self, record):
         return _local(record.closed_at)
