@@ -39,7 +39,8 @@ def test_benchmark_prints_time_and_queries_for_every_page_and_computation(
     last_month = Period.current(MONTH, timezone.localdate()).previous()
     assert [match["label"] for match in figures] == [
         *PAGES,
-        "月度考评 monthly_scores",
+        "月度考评 monthly_scores（本月至今）",
+        f"月度考评 monthly_scores {last_month}",
         "仪表盘数据 dashboard_data",
         f"生成月报 {last_month}",
         "年度考评 annual_assessment",

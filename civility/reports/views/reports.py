@@ -457,6 +457,7 @@ def document_context(report: Report) -> dict:
         "issued": doc.chinese_date(day) if day else "",
         "overview_rows": doc.overview_rows(data),
         "rankings": doc.ranking_tables(data),
+        "ranking_remark": doc.ranking_remark(data),
         "lists": [
             (
                 "（一）红榜",
