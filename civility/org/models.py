@@ -45,6 +45,11 @@ class Headquarters(models.Model):
         related_name="+",
     )
     description = models.TextField("简介", blank=True)
+    recurrence_days = models.PositiveSmallIntegerField(
+        "回潮认定天数",
+        default=30,
+        help_text="同一点位同类问题销号后此天数内再次发现，认定为回潮。",
+    )
 
     class Meta:
         verbose_name = "指挥部"

@@ -1,6 +1,7 @@
 """督查点评 (SPEC §4) is one Django app, ``supervision``, whose models live in its areas:
 
 - ``inspections.models``: inspection teams and inspections (督查);
+- ``drives.models``: campaign drives (集中行动) and their numeric targets;
 - ``problems.models``: problems, photos, the event trail, extension requests (the closed loop);
 - ``commentary.models``: leaders' commentary and units' receipts (点评);
 - ``notifications.models``: in-app notifications.
@@ -10,10 +11,10 @@ models from their area.
 """
 
 from civility.supervision.commentary.models import Commentary, CommentaryReceipt
+from civility.supervision.drives.models import Drive, DriveTarget
 from civility.supervision.inspections.models import Inspection, InspectionTeam
 from civility.supervision.notifications.models import Notification
 from civility.supervision.problems.models import (
-    Drive,
     ExtensionRequest,
     Photo,
     Problem,
@@ -25,6 +26,7 @@ __all__ = [
     "Commentary",
     "CommentaryReceipt",
     "Drive",
+    "DriveTarget",
     "ExtensionRequest",
     "Inspection",
     "InspectionTeam",

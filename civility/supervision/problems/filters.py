@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from civility.core.choice_labels import translated
 from civility.org.models import ProblemCategory, Unit
-from civility.supervision.problems.models import Drive, Problem
+from civility.supervision.drives.models import Drive
+from civility.supervision.drives.services import family_ids
+from civility.supervision.problems.models import Problem
 
 DUE_CHOICES = [
     (state.value, gettext_lazy(state.label))
@@ -49,7 +51,16 @@ class ProblemFilter(django_filters.FilterSet):
         label=_("来源"), choices=translated(Problem.Source.choices), empty_label=_("全部来源")
     )
     drive = django_filters.ModelChoiceFilter(
-        label=_("专项行动"), queryset=Drive.objects.none(), empty_label=_("全部")
+        label=_("专项行动"),
+        queryset=Drive.objects.none(),
+        method="filter_drive",
+        empty_label=_("全部"),
+    )
+    recurring = django_filters.ChoiceFilter(
+        label=_("回潮"),
+        choices=[("yes", _("是")), ("no", _("否"))],
+        method="filter_recurring",
+        empty_label=_("全部"),
     )
     date_from = django_filters.DateFilter(
         label=_("上报日期起"),
@@ -92,6 +103,7 @@ class ProblemFilter(django_filters.FilterSet):
             "due_state",
             "source",
             "drive",
+            "recurring",
             "date_from",
             "date_to",
             "acknowledged",
@@ -141,6 +153,13 @@ class ProblemFilter(django_filters.FilterSet):
         if value == "yes":
             return queryset.filter(rework_count__gt=0)
         return queryset.filter(rework_count=0)
+
+    def filter_drive(self, queryset, name, value):
+        """A drive's problems include its sub-drives' (五大战役 count for 百日大会战)."""
+        return queryset.filter(drive__in=family_ids(value))
+
+    def filter_recurring(self, queryset, name, value):
+        return queryset.filter(recurrence_of__isnull=(value == "no"))
 
     def filter_street(self, queryset, name, value):
         return queryset.filter(site__street=value)
