@@ -138,6 +138,41 @@ LABELS = (
     gettext_noop("良好"),
     gettext_noop("合格"),
     gettext_noop("不合格"),
+    # supervision.drives.models.Drive.Kind
+    gettext_noop("百日大会战"),
+    gettext_noop("拼搏年"),
+    gettext_noop("专项整治"),
+    gettext_noop("战役"),
+    # supervision.drives.models.DriveTarget.Metric
+    gettext_noop("发现问题数"),
+    gettext_noop("销号问题数"),
+    gettext_noop("销号率（%）"),
+    gettext_noop("按期办结率（%）"),
+    gettext_noop("回潮率上限（%）"),
+    gettext_noop("清零点位数"),
+    # campaign.models.Accountability.Measure
+    gettext_noop("约谈"),
+    gettext_noop("通报批评"),
+    gettext_noop("诫勉谈话"),
+    gettext_noop("取消评先评优资格"),
+    gettext_noop("组织处理"),
+    # campaign.models.Honour.Kind, Level, Status; HonourReviewDecision.Proposal, Decision
+    gettext_noop("文明单位"),
+    gettext_noop("文明社区"),
+    gettext_noop("文明小区"),
+    gettext_noop("文明示范街"),
+    gettext_noop("十佳文明物业"),
+    gettext_noop("其他荣誉"),
+    gettext_noop("区级"),
+    gettext_noop("市级"),
+    gettext_noop("省级"),
+    gettext_noop("全国"),
+    gettext_noop("有效"),
+    gettext_noop("黄牌警告"),
+    gettext_noop("撤销"),
+    gettext_noop("摘牌"),
+    gettext_noop("已确认"),
+    gettext_noop("不予采纳"),
 )
 
 

@@ -78,14 +78,23 @@ def _most_specific(candidates: list[Drive], by_id: dict[int, Drive]) -> Drive | 
     return leaves[0]
 
 
-def family_ids(drive: Drive) -> list[int]:
-    """The drive and all its sub-drives (any depth), in one query per level."""
-    ids, level = [drive.pk], [drive.pk]
-    while level:
-        level = list(
-            Drive.objects.filter(parent_id__in=level)
-            .exclude(pk__in=ids)
-            .values_list("pk", flat=True)
-        )
-        ids += level
+def drive_tree(hq_id: int) -> dict[int, int | None]:
+    """{drive pk: parent pk} of a headquarters' drives (one query)."""
+    return dict(Drive.objects.filter(headquarters=hq_id).values_list("pk", "parent_id"))
+
+
+def family_from(pk: int, tree: dict[int, int | None]) -> list[int]:
+    """``pk`` and every drive below it in ``tree``, parents before children."""
+    children: dict[int | None, list[int]] = {}
+    for child, parent in sorted(tree.items()):
+        children.setdefault(parent, []).append(child)
+    ids, index = [pk], 0
+    while index < len(ids):
+        ids += [c for c in children.get(ids[index], []) if c not in ids]
+        index += 1
     return ids
+
+
+def family_ids(drive: Drive) -> list[int]:
+    """The drive and all its sub-drives (any depth)."""
+    return family_from(drive.pk, drive_tree(drive.headquarters_id))

@@ -42,7 +42,11 @@ class ProblemFilter(django_filters.FilterSet):
         label=_("类别"), queryset=ProblemCategory.objects.none(), empty_label=_("全部类别")
     )
     status = django_filters.ChoiceFilter(
-        label=_("状态"), choices=translated(Problem.Status.choices), empty_label=_("全部状态")
+        label=_("状态"),
+        # "valid": every status but 已作废, what the drive and dashboard figures count.
+        choices=[*translated(Problem.Status.choices), ("valid", _("全部（不含作废）"))],
+        method="filter_status",
+        empty_label=_("全部状态"),
     )
     due_state = django_filters.ChoiceFilter(
         label=_("期限"), choices=DUE_CHOICES, method="filter_due_state", empty_label=_("全部")
@@ -153,6 +157,11 @@ class ProblemFilter(django_filters.FilterSet):
         if value == "yes":
             return queryset.filter(rework_count__gt=0)
         return queryset.filter(rework_count=0)
+
+    def filter_status(self, queryset, name, value):
+        if value == "valid":
+            return queryset.exclude(status=Problem.Status.VOID)
+        return queryset.filter(status=value)
 
     def filter_drive(self, queryset, name, value):
         """A drive's problems include its sub-drives' (五大战役 count for 百日大会战)."""
