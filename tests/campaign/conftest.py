@@ -166,3 +166,29 @@ def drive_problems(drives, d0, sites, categories, secretariat, inspector, liaiso
         p5, A.VOID, by=secretariat, note="重复上报", now=at(d0 + timedelta(days=9), 14)
     )
     return {"p1": p1, "p2": p2, "p3": p3, "p4": p4, "p5": p5}
+
+
+def publish_month(hq, year, month, black=(), red=()):
+    """A published monthly bulletin whose frozen snapshot lists ``black`` and ``red`` units."""
+    from datetime import date
+
+    from civility.core.periods import MONTH, Period
+    from civility.reports.models import Report
+
+    period = Period.of(date(year, month, 1), MONTH)
+
+    def entries(units):
+        return [{"unit_id": u.pk, "unit": u.name, "reasons": ["总分72.4"]} for u in units]
+
+    return Report.objects.create(
+        headquarters=hq,
+        kind=Report.Kind.MONTHLY,
+        period=period.slug,
+        period_start=period.first,
+        period_end=period.last,
+        status=Report.Status.PUBLISHED,
+        year=year,
+        title=f"{year}年{month}月通报",
+        snapshot={"data": {"black_list": entries(black), "red_list": entries(red)}},
+        published_at=timezone.now(),
+    )

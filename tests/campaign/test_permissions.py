@@ -12,6 +12,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from civility.campaign import accountability, honours
+from civility.campaign.models import Accountability, Honour
 from civility.supervision.drives.models import Drive
 from tests.conftest import make_user
 
@@ -29,6 +31,8 @@ PERSONAS = [
     "superuser",
 ]
 ALL_ROLES = {p: 200 for p in PERSONAS if p not in ("anonymous", "nobody")}
+DECIDERS = {"secretariat": 200, "leader": 200, "superuser": 200}
+OWN_OR_ALL = {**DECIDERS, "liaison": 200, "other_liaison": 200}
 
 
 def expect(default=None, **codes) -> dict:
@@ -60,17 +64,61 @@ MATRIX = [
         lambda o: reverse("revisit_new"),
         expect(403, secretariat=200, inspector=200, superuser=200),
     ),
+    ("accountability", lambda o: reverse("accountability_list"), expect(403, **OWN_OR_ALL)),
+    (
+        "accountability-xlsx",
+        lambda o: reverse("accountability_list") + "?_export=xlsx",
+        expect(403, **OWN_OR_ALL),
+    ),
+    ("accountability-new", lambda o: reverse("accountability_new"), expect(403, **DECIDERS)),
+    (
+        "accountability-dismiss",
+        lambda o: reverse("accountability_dismiss") + "?suggestion=escalated:1",
+        expect(403, **DECIDERS),
+    ),
+    ("honours", lambda o: reverse("honour_list"), expect(403, **OWN_OR_ALL)),
+    ("honours-csv", lambda o: reverse("honour_list") + "?_export=csv", expect(403, **OWN_OR_ALL)),
+    (
+        "honour-status",
+        lambda o: reverse("honour_status", args=[o["honour"].pk]),
+        expect(403, secretariat=200, superuser=200),
+    ),
+    ("review", lambda o: reverse("honour_review", args=[o["year"]]), expect(403, **DECIDERS)),
+    (
+        "review-xlsx",
+        lambda o: reverse("honour_review_export", args=[o["year"]]),
+        expect(403, **DECIDERS),
+    ),
 ]
 
 
 @pytest.fixture
-def objects(hq, department):
+def objects(hq, department, street, secretariat):
     today = timezone.localdate()
     period = {"start_date": today - timedelta(days=5), "end_date": today + timedelta(days=5)}
     wide = Drive.objects.create(headquarters=hq, name="全区集中整治", **period)
     theirs = Drive.objects.create(headquarters=hq, name="执法局专项行动", **period)
     theirs.units.set([department])
-    return {"wide": wide, "theirs": theirs}
+    made = {"wide": wide, "theirs": theirs, "year": today.year - 1}
+    for unit in (street, department):
+        accountability.record(
+            hq=hq,
+            by=secretariat,
+            unit=unit,
+            measure=Accountability.Measure.INTERVIEW,
+            reason=f"{unit.name}约谈",
+            on=today,
+        )
+        made["honour"] = honours.award(
+            hq=hq,
+            by=secretariat,
+            unit=unit,
+            kind=Honour.Kind.CIVILISED_UNIT,
+            level=Honour.Level.DISTRICT,
+            year_awarded=today.year - 3,
+            title=f"{unit.name}区级文明单位",
+        )
+    return made
 
 
 @pytest.fixture
@@ -97,6 +145,24 @@ def test_permission_matrix_of_campaign_pages(client, objects, who, persona):
         if response.status_code == 302:
             assert response["Location"].startswith(reverse("login")), name
     assert actual == expected
+
+
+@pytest.mark.parametrize(
+    ("persona", "own", "other"),
+    [
+        ("liaison", "湖里街道", "区城市管理行政执法局"),
+        ("other_liaison", "区城市管理行政执法局", "湖里街道"),
+    ],
+)
+def test_liaisons_see_only_their_units_records_and_honours(
+    client, objects, who, persona, own, other
+):
+    client.force_login(who(persona))
+    for url in (reverse("accountability_list"), reverse("honour_list")):
+        for export in ("", "?_export=csv"):
+            body = client.get(url + export).content.decode("utf-8-sig")
+            assert own in body, url + export
+            assert other not in body, url + export
 
 
 def test_liaison_drive_list_names_only_their_drives(client, liaison, objects):

@@ -279,4 +279,3 @@ def drive_export(request, pk):
     ]
     filename = f"drive-{drive.pk}-{timezone.localdate():%Y%m%d}.xlsx"
     return xlsx_response(filename, sheets, title=drive.name)
-
