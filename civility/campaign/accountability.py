@@ -18,6 +18,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from civility.campaign.listings import black_listings
@@ -43,6 +44,7 @@ class Suggestion:
     raised_on: date
     problem_ids: list[int] = field(default_factory=list)
     commentary_ids: list[int] = field(default_factory=list)
+    link: tuple[str, str] | None = None  # (url, label) of the record behind it
 
     @property
     def measure_label(self) -> str:
@@ -105,6 +107,7 @@ def _escalated(hq, units: dict[int, Unit]) -> list[Suggestion]:
                 reason=f"问题 {number} 被督办 {level} 次仍未整改到位。",
                 raised_on=timezone.localdate(last) if last else timezone.localdate(),
                 problem_ids=[pk],
+                link=(reverse("problem_detail", args=[number]), number),
             )
         )
     return result
@@ -138,6 +141,7 @@ def _ignored_replies(hq, units: dict[int, Unit], today: date) -> list[Suggestion
                 ),
                 raised_on=due,
                 commentary_ids=[commentary.pk],
+                link=(reverse("commentary_detail", args=[commentary.pk]), commentary.title),
             )
         )
     return result

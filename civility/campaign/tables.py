@@ -4,6 +4,8 @@ hold (the filtered rows, exactly)."""
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,7 +22,10 @@ class AccountabilityTable(tables.Table):
     measure = tables.Column(verbose_name=gettext_lazy("问责方式"))
     reason = tables.Column(verbose_name=gettext_lazy("问责事由"), attrs={"td": {"class": "wrap"}})
     links = tables.Column(
-        verbose_name=gettext_lazy("相关问题与点评"), accessor="pk", orderable=False
+        verbose_name=gettext_lazy("相关问题与点评"),
+        accessor="pk",
+        orderable=False,
+        attrs={"td": {"class": "wrap"}},
     )
     decided_by = tables.Column(verbose_name=gettext_lazy("决定人"))
     year = tables.Column(verbose_name=gettext_lazy("年度"), visible=False)
@@ -65,7 +70,9 @@ class AccountabilityTable(tables.Table):
         )
         veto = _("一票否决（%(year)s年）") % {"year": record.veto.year} if record.veto_id else ""
         parts = [part for part in (problems, commentary, veto) if part]
-        return format_html_join("<br>", "{}", ((part,) for part in parts)) if parts else "—"
+        return (
+            format_html_join(mark_safe("<br>"), "{}", ((part,) for part in parts)) if parts else "—"
+        )
 
     def value_links(self, record):
         parts = [p.number for p in record.problems.all()]
@@ -142,11 +149,20 @@ class HonourTable(tables.Table):
         return _(record.get_status_display())
 
     def render_history(self, record):
+        """The last two changes, each reason cut short (the export has them all in full)."""
         changes = list(record.changes.all())
         return format_html_join(
-            "<br>",
-            '<span class="muted">{}</span> {}：{}',
-            ((f"{c.at:%Y-%m-%d}", _(c.get_to_status_display()), c.reason) for c in changes[-3:]),
+            mark_safe("<br>"),
+            '<span class="muted">{}</span> {}：<span title="{}">{}</span>',
+            (
+                (
+                    f"{c.at:%Y-%m-%d}",
+                    _(c.get_to_status_display()),
+                    c.reason,
+                    Truncator(c.reason).chars(24),
+                )
+                for c in changes[-2:]
+            ),
         )
 
     def value_history(self, record):

@@ -30,7 +30,7 @@ from civility.supervision.drives.progress import drive_problems, drive_progress,
 from civility.supervision.inspections.permissions import can_start_inspection
 from civility.supervision.problems import recurrence
 
-FIGURES = ("found", "closed", "on_time", "overdue", "recurring")
+TOP_UNITS = 12  # the rest of the units sit behind "其余 N 个单位"
 
 
 def _drive_or_404(request, pk) -> Drive:
@@ -159,6 +159,8 @@ def _progress_context(request, drive: Drive) -> dict:
     return {
         "drive": drive,
         "progress": progress,
+        "top_units": progress.units[:TOP_UNITS],
+        "more_units": progress.units[TOP_UNITS:],
         "figures": progress.figures,
         "urls": figure_urls(**base),
         "rates": {

@@ -81,7 +81,7 @@ class HonourListView(HtmxTableView):
             hq=self.hq,
             can_manage=can_manage_honours(user),
             can_review=can_view_honour_review(user),
-            review_year=timezone.localdate().year - 1,
+            review_years=[timezone.localdate().year, timezone.localdate().year - 1],
             nav_section="honours",
         )
         return context
