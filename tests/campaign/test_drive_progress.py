@@ -166,3 +166,36 @@ def test_drive_list_shows_drives_with_their_counts(client, leader, drive_problem
     assert f'href="{reverse("drive_detail", args=[drives["whole"].pk])}">百日大会战</a>' in body
     found = problems_url(drive=drives["whole"].pk, status="valid").replace("&", "&amp;")
     assert f'<dd><a href="{found}">4</a></dd>' in body
+
+
+def test_home_shows_running_drives_and_this_months_recurrence(
+    client, leader, drive_problems, drives
+):
+    client.force_login(leader)
+    body = client.get(reverse("home")).content.decode()
+    assert 'id="home-drives"' in body
+    found = problems_url(drive=drives["whole"].pk, status="valid").replace("&", "&amp;")
+    assert f'<dd><a href="{found}">4</a></dd>' in body
+    # Sub-drives are counted in their parent, not listed again.
+    assert "市容秩序战役" not in body
+
+
+def test_home_drives_are_for_leaders_and_the_secretariat(client, liaison, drive_problems):
+    client.force_login(liaison)
+    assert 'id="home-drives"' not in client.get(reverse("home")).content.decode()
+
+
+def test_period_lines_for_the_reports(drive_problems, drives, d0, hq):
+    from civility.supervision.drives.progress import period_lines
+
+    first_week = period_lines(hq, d0, d0 + timedelta(days=6))
+    assert [
+        (line["name"], line["period"]["found"], line["to_date"]["found"]) for line in first_week
+    ] == [("百日大会战", 2, 2)]
+    second_week = period_lines(hq, d0 + timedelta(days=7), d0 + timedelta(days=13))[0]
+    assert (second_week["period"]["found"], second_week["period"]["recurring"]) == (2, 1)
+    assert (second_week["to_date"]["found"], second_week["to_date"]["recurrence_rate"]) == (
+        4,
+        "25.0",
+    )
+    assert period_lines(hq, d0 - timedelta(days=30), d0 - timedelta(days=1)) == []
