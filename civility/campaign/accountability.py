@@ -55,9 +55,10 @@ def _month_index(year: int, month: int) -> int:
     return year * 12 + month - 1
 
 
-def _blacklist(hq, units: dict[int, Unit]) -> list[Suggestion]:
+def _blacklist(hq, units: dict[int, Unit], today: date) -> list[Suggestion]:
     result = []
-    for unit_id, months in black_listings(hq).items():
+    since = date(today.year - 1, today.month, 1)  # a year back is enough for "three months"
+    for unit_id, months in black_listings(hq, since=since).items():
         unit = units.get(unit_id)
         if unit is None:
             continue
@@ -162,7 +163,9 @@ def suggestions(hq, *, today: date | None = None, unit_ids: Iterable[int] | None
     if unit_ids is not None:
         wanted = set(unit_ids)
         units = {pk: u for pk, u in units.items() if pk in wanted}
-    found = _blacklist(hq, units) + _escalated(hq, units) + _ignored_replies(hq, units, today)
+    found = (
+        _blacklist(hq, units, today) + _escalated(hq, units) + _ignored_replies(hq, units, today)
+    )
     decided = decided_keys(hq)
     open_ = [s for s in found if s.key not in decided]
     open_.sort(key=lambda s: (s.raised_on, s.key), reverse=True)

@@ -36,15 +36,24 @@ def units(hq):
     return [by_name[n] for n in names]
 
 
+def months_ago(count: int) -> tuple[int, int]:
+    today = timezone.localdate()
+    index = today.year * 12 + today.month - 1 - count
+    return index // 12, index % 12 + 1
+
+
 @pytest.fixture
 def black_lists(hq, units):
-    """湖里 listed in Jan and Mar (two within three months); 殿前 in Jan and Apr (not);
-    禾山 in Jan, Feb and Mar (Jan+Feb is one pair, Mar starts a new count)."""
-    huli, dianqian, heshan, _jiangtou = units
-    publish_month(hq, 2025, 1, black=[huli, dianqian, heshan])
-    publish_month(hq, 2025, 2, black=[heshan])
-    publish_month(hq, 2025, 3, black=[huli, heshan])
-    publish_month(hq, 2025, 4, black=[dianqian])
+    """Months m4 … m1 before this one: 湖里 listed in m4 and m2 (two within three months);
+    殿前 in m4 and m1 (not); 禾山 in m4, m3 and m2 (m4+m3 is one pair, m2 starts a new count);
+    江头 in a month fifteen months ago and m14 — too old to be raised now."""
+    huli, dianqian, heshan, jiangtou = units
+    publish_month(hq, *months_ago(15), black=[jiangtou])
+    publish_month(hq, *months_ago(14), black=[jiangtou])
+    publish_month(hq, *months_ago(4), black=[huli, dianqian, heshan])
+    publish_month(hq, *months_ago(3), black=[heshan])
+    publish_month(hq, *months_ago(2), black=[huli, heshan])
+    publish_month(hq, *months_ago(1), black=[dianqian])
 
 
 @pytest.fixture
@@ -97,11 +106,14 @@ def keys(hq):
 
 def test_black_list_twice_in_three_months(hq, units, black_lists):
     huli, _dianqian, heshan, _ = units
-    assert keys(hq) == sorted([f"blacklist:{huli.pk}:2025-03", f"blacklist:{heshan.pk}:2025-02"])
-    suggestion = accountability.suggestion(hq, f"blacklist:{huli.pk}:2025-03")
+    (y2, m2), (y3, m3), (y4, m4) = months_ago(2), months_ago(3), months_ago(4)
+    assert keys(hq) == sorted(
+        [f"blacklist:{huli.pk}:{y2}-{m2:02d}", f"blacklist:{heshan.pk}:{y3}-{m3:02d}"]
+    )
+    suggestion = accountability.suggestion(hq, f"blacklist:{huli.pk}:{y2}-{m2:02d}")
     assert suggestion.unit == huli
     assert suggestion.measure == Measure.INTERVIEW
-    assert suggestion.summary == "湖里街道2025年1月、2025年3月两次列入黑榜"
+    assert suggestion.summary == f"湖里街道{y4}年{m4}月、{y2}年{m2}月两次列入黑榜"
 
 
 def test_problem_under_escalation_twice(hq, escalated, department):
