@@ -101,7 +101,8 @@ class Drive(models.Model):
         if self.headquarters_id and parent.headquarters_id != self.headquarters_id:
             raise ValidationError({"parent": "上级行动必须属于同一指挥部。"})
         seen = set()
-        while parent is not None:
+        while parent is not None and parent.pk is not None:
+            # A new drive (no pk yet) cannot be anyone's parent; a saved one not its own.
             if parent.pk == self.pk or parent.pk in seen:
                 raise ValidationError({"parent": "上级行动不能是本行动或其下级行动。"})
             seen.add(parent.pk)
