@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "civility.org",
     "civility.supervision",
     "civility.reports",
+    "civility.campaign",
     "civility.demo",
     "django.contrib.admin",
     "django.contrib.auth",

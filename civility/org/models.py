@@ -46,6 +46,11 @@ class Headquarters(models.Model):
         related_name="+",
     )
     description = models.TextField(_("简介"), blank=True)
+    recurrence_days = models.PositiveSmallIntegerField(
+        _("回潮认定天数"),
+        default=30,
+        help_text=_("同一点位同类问题销号后此天数内再次发现，认定为回潮。"),
+    )
 
     class Meta:
         verbose_name = _("指挥部")

@@ -2,6 +2,7 @@
 
 - ``inspections.models``: inspection teams and inspections (督查);
 - ``inspections.visits``: site visits and their 测评 results (点位测评, SPEC §6);
+- ``drives.models``: campaign drives (集中行动) and their numeric targets;
 - ``problems.models``: problems, photos, the event trail, extension requests (the closed loop);
 - ``commentary.models``: leaders' commentary and units' receipts (点评);
 - ``notifications.models``: in-app notifications.
@@ -11,11 +12,11 @@ models from their area.
 """
 
 from civility.supervision.commentary.models import Commentary, CommentaryReceipt
+from civility.supervision.drives.models import Drive, DriveTarget
 from civility.supervision.inspections.models import Inspection, InspectionTeam
 from civility.supervision.inspections.visits import SiteVisit, SiteVisitItem
 from civility.supervision.notifications.models import Notification
 from civility.supervision.problems.models import (
-    Drive,
     ExtensionRequest,
     Photo,
     Problem,
@@ -27,6 +28,7 @@ __all__ = [
     "Commentary",
     "CommentaryReceipt",
     "Drive",
+    "DriveTarget",
     "ExtensionRequest",
     "Inspection",
     "InspectionTeam",

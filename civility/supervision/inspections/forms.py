@@ -13,10 +13,14 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
 from civility.org.models import ProblemCategory, Unit
+from civility.supervision.drives.models import Drive
+from civility.supervision.drives.services import default_drive_for_inspection
 from civility.supervision.inspections.models import Inspection
 from civility.supervision.photos import PhotosField
 
@@ -31,6 +35,14 @@ def token_from(data) -> uuid.UUID | None:
     """The client_token of a submitted form, or None when it is missing or malformed."""
     try:
         return uuid.UUID(str(data.get("client_token", "")))
+    except ValueError:
+        return None
+
+
+def day_or_none(raw):
+    """A date typed as YYYY-MM-DD, or None for anything else (never raises)."""
+    try:
+        return parse_date(str(raw or "").strip())
     except ValueError:
         return None
 
@@ -71,11 +83,28 @@ class NewInspectionForm(forms.Form):
     )
     date = forms.DateField(
         label=_("督查日期"),
-        widget=DateInput(),
+        # Changing the day offers the drives running on that day (the page's #row-drive again).
+        widget=DateInput(
+            attrs={
+                "hx-get": reverse_lazy("inspection_new"),
+                "hx-trigger": "change",
+                "hx-include": "this",
+                "hx-target": "#row-drive",
+                "hx-select": "#row-drive",
+                "hx-swap": "outerHTML",
+            }
+        ),
         error_messages={"required": _("请填写督查日期。"), "invalid": _("请填写有效的日期。")},
     )
     street = forms.ModelChoiceField(
         label=_("街道"), queryset=None, required=False, empty_label=_("不限（跨街道）")
+    )
+    drive = forms.ModelChoiceField(
+        label=_("专项行动"),
+        queryset=None,
+        required=False,
+        empty_label=_("无"),
+        error_messages={"invalid_choice": _("所选专项行动在督查日期未在进行。")},
     )
     client_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
@@ -97,6 +126,20 @@ class NewInspectionForm(forms.Form):
             active=True,
             headquarters__in={team.headquarters_id for team in team_list},
         ).order_by("order", "id")
+        self._drives(team_list)
+
+    def _drives(self, team_list) -> None:
+        """Offer the drives running on the form's day; preselect the running top-level one."""
+        day = self.initial["date"]
+        if self.is_bound:
+            day = day_or_none(self.data.get("date")) or day
+        hq_ids = sorted({team.headquarters_id for team in team_list})
+        self.fields["drive"].queryset = Drive.objects.filter(
+            headquarters__in=hq_ids, start_date__lte=day, end_date__gte=day
+        ).order_by("start_date", "id")
+        if not self.is_bound and "drive" not in self.initial and len(hq_ids) == 1:
+            default = default_drive_for_inspection(hq_ids[0], day)
+            self.initial["drive"] = default.pk if default else None
 
     def clean_date(self):
         value = self.cleaned_data["date"]
@@ -109,6 +152,9 @@ class NewInspectionForm(forms.Form):
         team, street = cleaned.get("team"), cleaned.get("street")
         if team and street and street.headquarters_id != team.headquarters_id:
             self.add_error("street", _("所选街道不属于该督查组的指挥部。"))
+        drive = cleaned.get("drive")
+        if team and drive and drive.headquarters_id != team.headquarters_id:
+            self.add_error("drive", _("所选专项行动不属于该督查组的指挥部。"))
         return cleaned
 
 

@@ -80,6 +80,14 @@ class Inspection(models.Model):
     sites = models.ManyToManyField(
         Site, verbose_name=_("督查点位"), blank=True, related_name="inspections"
     )
+    drive = models.ForeignKey(
+        "supervision.Drive",
+        verbose_name=_("专项行动"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inspections",
+    )
     summary = models.TextField(_("督查小结"), blank=True)
     status = models.CharField(
         _("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True

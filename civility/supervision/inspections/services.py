@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from civility.core.errors import Refused
+from civility.supervision.drives.services import default_drive_for_inspection
 from civility.supervision.inspections import visits
 from civility.supervision.inspections.models import Inspection, InspectionTeam
 from civility.supervision.notifications.models import Notification
@@ -25,6 +26,7 @@ from civility.supervision.notifications.services import notify, secretariat
 from civility.supervision.problems.models import Problem
 
 InspectionError = Refused
+RUNNING = object()  # create_inspection's default drive: the one running on the inspection's day
 
 
 class AlreadySubmitted(InspectionError):
@@ -44,9 +46,12 @@ def create_inspection(
     kind: str = Inspection.Kind.ROUTINE,
     date: date | None = None,
     street=None,
+    drive=RUNNING,
     client_token=None,
 ) -> tuple[Inspection, bool]:
     """Open a draft for ``team`` with ``by`` as its first inspector; (inspection, created).
+
+    ``drive``: the drive it belongs to (None: none); by default the one running that day.
 
     A repeated ``client_token`` (a double-clicked or re-sent form) returns the first inspection.
     """
@@ -56,12 +61,20 @@ def create_inspection(
             return existing, False
     if street is not None and street.headquarters_id != team.headquarters_id:
         raise ValidationError({"street": _("所选街道不属于该督查组的指挥部。")})
+    date = date or timezone.localdate()
+    if drive is RUNNING:
+        drive = default_drive_for_inspection(team.headquarters_id, date)
+    if drive is not None and (
+        drive.headquarters_id != team.headquarters_id or not drive.runs_on(date)
+    ):
+        raise ValidationError({"drive": _("所选专项行动在督查日期未在进行。")})
     fields = {
         "headquarters_id": team.headquarters_id,
         "team": team,
         "kind": kind,
-        "date": date or timezone.localdate(),
+        "date": date,
         "street": street,
+        "drive": drive,
         "created_by": by,
     }
     if client_token is not None:

@@ -28,6 +28,7 @@ from civility.supervision.inspections import services
 from civility.supervision.inspections.forms import (
     NewInspectionForm,
     ProblemForm,
+    day_or_none,
     new_token,
     token_from,
 )
@@ -108,6 +109,7 @@ def inspection_new(request):
                     kind=data["kind"],
                     date=data["date"],
                     street=data["street"],
+                    drive=data["drive"],
                     client_token=data["client_token"],
                 )
             except ValidationError as error:
@@ -115,7 +117,9 @@ def inspection_new(request):
             else:
                 return redirect("inspection_detail", inspection.pk)
     else:
-        form = NewInspectionForm(teams=teams, user=user)
+        # ?date= (the date field's HTMX refresh) offers that day's drives.
+        day = day_or_none(request.GET.get("date"))
+        form = NewInspectionForm(teams=teams, user=user, initial={"date": day} if day else {})
     context = {"form": form, "has_teams": teams.exists(), "nav_section": "inspections"}
     return render(request, "supervision/inspections/new.html", context)
 
@@ -126,7 +130,8 @@ def inspection_new(request):
 def _inspection_or_403(request, pk) -> Inspection:
     """The inspection if this person may open it; 403 otherwise (404 when it does not exist)."""
     inspection = get_object_or_404(
-        Inspection.objects.select_related("team", "street", "created_by", "headquarters"), pk=pk
+        Inspection.objects.select_related("team", "street", "created_by", "headquarters", "drive"),
+        pk=pk,
     )
     if not can_view_inspection(request.user, inspection):
         raise PermissionDenied

@@ -1,5 +1,5 @@
 """Admin of the closed loop: problems (交办 and 督办 go through the workflow), the read-only event
-trail, photos, extension requests, numbering sequences and drives.
+trail, photos, extension requests and numbering sequences (drives: ``supervision.drives.admin``).
 
 The admin never writes a problem's status or anything the workflow keeps (units, deadline,
 milestones, counters): those fields are read-only, and the two admin actions go through
@@ -8,7 +8,6 @@ milestones, counters): those fields are read-only, and the two admin actions go 
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -18,7 +17,6 @@ from civility.core.admin import ReadOnlyAdminMixin, UnitKindFilter
 from civility.supervision.problems import workflow
 from civility.supervision.problems.models import (
     CREATED,
-    Drive,
     ExtensionRequest,
     Photo,
     Problem,
@@ -95,24 +93,6 @@ class EventStatusFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         return queryset.filter(to_status=self.value()) if self.value() else queryset
-
-
-# --- teams, inspections, drives ---------------------------------------------------------------
-
-
-@admin.register(Drive)
-class DriveAdmin(admin.ModelAdmin):
-    list_display = ("name", "start_date", "end_date", "problem_count")
-    list_filter = ("headquarters",)
-    search_fields = ("name",)
-    date_hierarchy = "start_date"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(problem_count=Count("problems"))
-
-    @admin.display(description="问题数", ordering="problem_count")
-    def problem_count(self, obj: Drive) -> int:
-        return obj.problem_count
 
 
 # --- problems ---------------------------------------------------------------------------------

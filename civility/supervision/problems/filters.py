@@ -7,7 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civility.org.models import ProblemCategory, Unit
-from civility.supervision.problems.models import Drive, Problem
+from civility.supervision.drives.models import Drive
+from civility.supervision.drives.services import family_ids
+from civility.supervision.problems.models import Problem
 
 DUE_CHOICES = [
     (state.value, state.label) for state in Problem.DueState if state != Problem.DueState.NONE
@@ -36,7 +38,11 @@ class ProblemFilter(django_filters.FilterSet):
         label=_("类别"), queryset=ProblemCategory.objects.none(), empty_label=_("全部类别")
     )
     status = django_filters.ChoiceFilter(
-        label=_("状态"), choices=Problem.Status.choices, empty_label=_("全部状态")
+        label=_("状态"),
+        # "valid": every status but 已作废, what the drive and dashboard figures count.
+        choices=[*Problem.Status.choices, ("valid", _("全部（不含作废）"))],
+        method="filter_status",
+        empty_label=_("全部状态"),
     )
     due_state = django_filters.ChoiceFilter(
         label=_("期限"), choices=DUE_CHOICES, method="filter_due_state", empty_label=_("全部")
@@ -45,7 +51,16 @@ class ProblemFilter(django_filters.FilterSet):
         label=_("来源"), choices=Problem.Source.choices, empty_label=_("全部来源")
     )
     drive = django_filters.ModelChoiceFilter(
-        label=_("专项行动"), queryset=Drive.objects.none(), empty_label=_("全部")
+        label=_("专项行动"),
+        queryset=Drive.objects.none(),
+        method="filter_drive",
+        empty_label=_("全部"),
+    )
+    recurring = django_filters.ChoiceFilter(
+        label=_("回潮"),
+        choices=[("yes", _("是")), ("no", _("否"))],
+        method="filter_recurring",
+        empty_label=_("全部"),
     )
     date_from = django_filters.DateFilter(
         label=_("上报日期起"),
@@ -88,6 +103,7 @@ class ProblemFilter(django_filters.FilterSet):
             "due_state",
             "source",
             "drive",
+            "recurring",
             "date_from",
             "date_to",
             "acknowledged",
@@ -142,6 +158,18 @@ class ProblemFilter(django_filters.FilterSet):
         if value == "yes":
             return queryset.filter(rework_count__gt=0)
         return queryset.filter(rework_count=0)
+
+    def filter_status(self, queryset, name, value):
+        if value == "valid":
+            return queryset.exclude(status=Problem.Status.VOID)
+        return queryset.filter(status=value)
+
+    def filter_drive(self, queryset, name, value):
+        """A drive's problems include its sub-drives' (五大战役 count for 百日大会战)."""
+        return queryset.filter(drive__in=family_ids(value))
+
+    def filter_recurring(self, queryset, name, value):
+        return queryset.filter(recurrence_of__isnull=(value == "no"))
 
     def filter_street(self, queryset, name, value):
         return queryset.filter(site__street=value)

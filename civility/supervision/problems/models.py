@@ -1,5 +1,5 @@
 """The closed loop's data (SPEC §4): problems, their photos, the append-only event trail,
-extension requests, drives and numbering sequences.
+extension requests and numbering sequences (drives live in ``supervision.drives``).
 
 ``Problem.status`` is written only by ``civility.supervision.problems.workflow``.
 """
@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civility.org.models import Headquarters, ProblemCategory, Site, Unit
+from civility.supervision.drives.models import Drive  # noqa: F401 (its old home; still imported)
 
 DUE_SOON = timedelta(hours=24)
 
@@ -43,30 +44,6 @@ class Sequence(models.Model):
         row = cls.objects.filter(headquarters=headquarters, name=name, year=year)
         row.update(value=F("value") + 1)
         return row.values_list("value", flat=True).get()
-
-
-class Drive(models.Model):
-    """A campaign drive (百日大会战, 专项整治 …): problems can be tagged with one."""
-
-    headquarters = models.ForeignKey(
-        Headquarters, verbose_name=_("指挥部"), on_delete=models.CASCADE, related_name="drives"
-    )
-    name = models.CharField(_("名称"), max_length=100)
-    start_date = models.DateField(_("开始日期"))
-    end_date = models.DateField(_("结束日期"))
-
-    class Meta:
-        verbose_name = _("专项行动")
-        verbose_name_plural = _("专项行动")
-        ordering = ["-start_date"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__gte=F("start_date")), name="drive_period_ordered"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Problem(models.Model):
@@ -119,6 +96,17 @@ class Problem(models.Model):
         null=True,
         blank=True,
         related_name="problems",
+    )
+    # 回潮: the same category at the same site, reported within the headquarters' recurrence
+    # window after this earlier problem was closed (set once, at report time).
+    recurrence_of = models.ForeignKey(
+        "self",
+        verbose_name=_("回潮自"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="recurrences",
     )
     site = models.ForeignKey(
         Site, verbose_name=_("点位"), on_delete=models.PROTECT, related_name="problems"

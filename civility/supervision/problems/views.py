@@ -155,9 +155,11 @@ def _detail_queryset(user):
             "reported_by",
             "inspection",
             "drive",
+            "recurrence_of",
         )
         .prefetch_related(
             "cooperating_units",
+            Prefetch("recurrences", queryset=Problem.objects.order_by("reported_at", "id")),
             Prefetch("photos", queryset=Photo.objects.order_by("uploaded_at", "id")),
             Prefetch(
                 "events",

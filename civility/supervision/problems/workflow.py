@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from civility.core.errors import Conflict as BaseConflict
 from civility.core.errors import NotAllowed, Refused
 from civility.core.permissions import is_secretariat
+from civility.supervision.drives.services import running_drive_for
 from civility.supervision.photos import ProcessedPhoto, attach_photos, photo_files_guard
 from civility.supervision.problems import notices
 from civility.supervision.problems.forms import (
@@ -58,6 +59,7 @@ from civility.supervision.problems.permissions import (
     can_submit,
     can_void,
 )
+from civility.supervision.problems.recurrence import earlier_closed
 
 Status = Problem.Status
 
@@ -449,6 +451,9 @@ def report_problem(
         raise ValidationError({"description": "请填写问题描述。"})
     now = now or timezone.now()
     hq = site.headquarters
+    if drive is None:  # tagged with the drive running for its category (SPEC §7)
+        drive = running_drive_for(category, now, hq, fallback=inspection and inspection.drive)
+    recurs = earlier_closed(site=site, category=category, reported_at=now, hq=hq)
     try:
         with photo_files_guard(), transaction.atomic():
             year = timezone.localtime(now).year
@@ -459,6 +464,7 @@ def report_problem(
                 source=source,
                 inspection=inspection,
                 drive=drive,
+                recurrence_of=recurs,
                 site=site,
                 category=category,
                 description=description,

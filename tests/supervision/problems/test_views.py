@@ -300,11 +300,12 @@ def test_problem_list_filter_by_due_state(client, people, site, street):
 
 
 def test_problem_list_filter_by_source_and_drive(client, people, site, hq):
+    # An ended drive: a running one would tag every new problem (drives.running_drive_for).
     drive = Drive.objects.create(
         headquarters=hq,
         name="百日大会战",
-        start_date=timezone.localdate(),
-        end_date=timezone.localdate() + timedelta(days=100),
+        start_date=timezone.localdate() - timedelta(days=200),
+        end_date=timezone.localdate() - timedelta(days=100),
     )
     hotline = report(people["inspector"], site, source=Problem.Source.HOTLINE)
     tagged = report(people["inspector"], site, drive=drive)

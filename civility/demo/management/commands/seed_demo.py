@@ -25,6 +25,7 @@ from django.utils import timezone
 from civility.core.models import User
 from civility.core.periods import MONTH, Period
 from civility.core.roles import Role
+from civility.demo import campaign as campaign_demo
 from civility.demo import visits as demo_visits
 from civility.demo.history import (
     LEADER,
@@ -49,7 +50,6 @@ from civility.supervision.notifications.models import Notification
 from civility.supervision.notifications.services import collected
 from civility.supervision.problems import workflow
 from civility.supervision.problems.models import (
-    Drive,
     ExtensionRequest,
     Photo,
     Problem,
@@ -218,20 +218,18 @@ class Seeder:
             )
             self._people()
             self.before, self.after = photo_pool(after=False), photo_pool(after=True)
-            drives = [
-                Drive.objects.create(
-                    headquarters=self.hq, name=d.name, start_date=d.start, end_date=d.end
-                )
-                for d in self.plan.drives
-            ]
+            drives = campaign_demo.create_drives(self.hq, now=self.now, months=self.months)
             inspections = self._inspections()
+            campaign_demo.tag_inspections(inspections)
             problems = self._problems(inspections, drives)
             # Each visit is scored as it was submitted: with the problems recorded on it (not
             # yet moved on by the workflow) and the inspectors' 不合格/不适用 marks.
             self.marks = demo_visits.score_inspections(inspections, seed=self.seed)
             problems = self._lives(problems)
+            campaign_demo.link_recurrences(problems)
             self._commentaries(inspections, problems)
             self._backdate(inspections)
+            campaign_demo.seed_levers(self.hq, self.secretariat, self.leader, now=self.now)
             self.outbox.flush()
         return self.plan
 
@@ -393,7 +391,6 @@ class Seeder:
                 photos=[self.before[plan.photo]],
                 inspection=inspections[plan.inspection] if plan.inspection is not None else None,
                 source=plan.source,
-                drive=drives[plan.drive] if plan.drive is not None else None,
                 now=plan.reported_at,
             )
             result.append(self._recache(problem, reporter))
