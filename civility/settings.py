@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "civility.org",
     "civility.supervision",
     "civility.reports",
+    "civility.participation",
     "civility.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -17,7 +17,7 @@ class Role(models.TextChoices):
 
 
 # Apps whose models the secretariat maintains in the admin.
-MAINTAINED_APPS = ("org", "supervision", "reports")
+MAINTAINED_APPS = ("org", "supervision", "reports", "participation")
 
 
 def sync_role_groups(Group, Permission) -> None:

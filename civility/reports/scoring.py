@@ -296,7 +296,8 @@ def monthly_scores(headquarters, year: int, month: int) -> MonthlyScores:
     partners = partners_by_unit(headquarters, last)
 
     units: list[UnitScore] = []
-    for unit in Unit.objects.filter(headquarters=headquarters, active=True).order_by("order"):
+    ranked = Unit.objects.filter(headquarters=headquarters, active=True, kind__in=RANKED_KINDS)
+    for unit in ranked.order_by("order"):
         row = UnitScore(
             unit_id=unit.pk,
             name=unit.name,

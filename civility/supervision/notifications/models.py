@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Notification(models.Model):
@@ -19,6 +20,7 @@ class Notification(models.Model):
         DECISION = "decision", "审批结果"
         REPORT = "report", "通报发布"
         TO_ASSIGN = "to_assign", "待交办"
+        SUGGESTION = "suggestion", _("建议意见")
 
     # Kinds the periodic command sends at most once per problem and person.
     ONCE_KINDS = (Kind.DUE_TOMORROW, Kind.OVERDUE)
