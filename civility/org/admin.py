@@ -284,6 +284,7 @@ class UnitAdmin(LimitedAutocompleteMixin, admin.ModelAdmin):
         ("linkage", "target"): Q(kind__in=Unit.AREA_KINDS),
         ("linkage", "department"): ~Q(kind=Unit.Kind.COMMUNITY),
         ("site", "default_unit"): Q(kind__in=Unit.AREA_KINDS),
+        ("participatingorganisation", "community"): Q(kind=Unit.Kind.COMMUNITY),
     }
 
     def get_queryset(self, request):

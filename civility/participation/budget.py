@@ -20,7 +20,7 @@ MONEY = DecimalField(max_digits=14, decimal_places=2)
 SOURCES = Budget.Source
 
 
-def _sum(queryset, group: str):
+def sum_of(queryset, group: str):
     """A correlated subquery: the sum of ``amount`` over ``queryset`` (rows of one ``group``)."""
     total = queryset.order_by().values(group).annotate(total=Sum("amount")).values("total")
     return Coalesce(Subquery(total, output_field=MONEY), Value(ZERO), output_field=MONEY)
@@ -69,7 +69,7 @@ def budget_year(hq, year: int) -> dict:
     sources = [
         {
             "source": source,
-            "label": source.label,
+            "label": str(source.label),
             "amount": by_source[source.value],
             "share": rate_of(by_source[source.value], total),
         }
@@ -79,8 +79,8 @@ def budget_year(hq, year: int) -> dict:
     projects = list(
         BudgetProject.objects.filter(headquarters=hq, year=year)
         .annotate(
-            allocated=_sum(Allocation.objects.filter(project=OuterRef("pk")), "project"),
-            spent=_sum(Spending.objects.filter(project=OuterRef("pk")), "project"),
+            allocated=sum_of(Allocation.objects.filter(project=OuterRef("pk")), "project"),
+            spent=sum_of(Spending.objects.filter(project=OuterRef("pk")), "project"),
         )
         .order_by("order", "id")
     )
@@ -88,16 +88,14 @@ def budget_year(hq, year: int) -> dict:
         project.unallocated = project.amount - project.allocated
         project.spent_rate = rate_of(project.spent, project.amount)
     in_year = {"project__headquarters": hq, "project__year": year}
-    with_money = (
-        Allocation.objects.filter(**in_year)
-        .values("unit")
-        .union(Spending.objects.filter(unit__isnull=False, **in_year).values("unit"))
-    )
+    with_money = set(
+        Allocation.objects.filter(**in_year).order_by().values_list("unit", flat=True)
+    ) | set(Spending.objects.filter(unit__isnull=False, **in_year).values_list("unit", flat=True))
     units = list(
-        Unit.objects.filter(pk__in=[row["unit"] for row in with_money])
+        Unit.objects.filter(pk__in=with_money)
         .annotate(
-            allocated=_sum(Allocation.objects.filter(unit=OuterRef("pk"), **in_year), "unit"),
-            spent=_sum(Spending.objects.filter(unit=OuterRef("pk"), **in_year), "unit"),
+            allocated=sum_of(Allocation.objects.filter(unit=OuterRef("pk"), **in_year), "unit"),
+            spent=sum_of(Spending.objects.filter(unit=OuterRef("pk"), **in_year), "unit"),
         )
         .order_by("kind", "order", "id")
     )
@@ -118,7 +116,7 @@ def budget_year(hq, year: int) -> dict:
         "spent_rate": rate_of(spent, planned),
         "unplanned": total - planned,
         "history": year_on_year(hq),
-        "source_labels": [source.label for source in SOURCES],
+        "source_labels": [str(source.label) for source in SOURCES],
     }
 
 

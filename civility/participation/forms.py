@@ -76,6 +76,8 @@ class SuggestionForm(forms.Form):
             error_messages={"invalid_choice": _("请选择有效的点位。")},
         )
         self.order_fields(["category", "text", "site", "place", "photos", "client_token"])
+        # A representative may photograph on the spot or pick a photo taken earlier.
+        self.fields["photos"].widget.attrs.pop("capture", None)
 
     def submit_kwargs(self) -> dict:
         data = self.cleaned_data

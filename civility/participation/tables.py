@@ -72,6 +72,12 @@ class SuggestionTable(tables.Table):
         url = reverse("suggestion_detail", args=[record.pk])
         return format_html('<a href="{}">{}</a>', url, record.number)
 
+    def value_number(self, record):
+        return record.number
+
+    def value_category(self, record):
+        return str(record.get_category_display())
+
     def render_submitted_at(self, value):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
 

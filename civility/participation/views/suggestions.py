@@ -43,6 +43,7 @@ from civility.participation.views.common import (
     refused,
 )
 from civility.supervision.problems.models import Photo, Problem
+from civility.supervision.problems.permissions import problems_visible_to
 
 DETAIL = "participation/suggestion_detail.html"
 ACTION_FORM = "participation/suggestion_action.html"
@@ -239,6 +240,13 @@ def _detail_context(request, suggestion: Suggestion) -> dict:
         SuggestionEvent.objects.filter(suggestion=suggestion).select_related("actor", "unit")
     )
     problems = _problems(suggestion)
+    openable = set(
+        problems_visible_to(request.user)
+        .filter(pk__in=[p.pk for p in problems])
+        .values_list("pk", flat=True)
+    )
+    for problem in problems:
+        problem.openable = problem.pk in openable
     return {
         "suggestion": suggestion,
         "photos": list(ParticipationPhoto.objects.filter(suggestion=suggestion)),
