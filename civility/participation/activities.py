@@ -14,11 +14,13 @@ from django.utils.translation import gettext as _
 
 from civility.core.errors import NotAllowed
 from civility.core.permissions import is_secretariat
+from civility.org.models import Unit
 from civility.participation.models import Activity, ActivitySeries
 from civility.participation.permissions import can_edit_activity, can_enter_activity
 from civility.participation.photos import attach_photos
 from civility.supervision.photos import ProcessedPhoto
 
+KINDS = list(Unit.Kind.values)  # units listed as /org/ lists them: streets first
 FIELDS = (
     "series",
     "organiser",
@@ -116,7 +118,11 @@ def series_year(series: ActivitySeries, activities: QuerySet, year: int) -> dict
             {
                 "pk": row["organiser"],
                 "name": row["organiser__name"],
-                "sort": (row["organiser__kind"], row["organiser__order"], row["organiser"]),
+                "sort": (
+                    KINDS.index(row["organiser__kind"]),
+                    row["organiser__order"],
+                    row["organiser"],
+                ),
                 "months": [0] * 12,
                 "total": 0,
                 "people": 0,

@@ -97,8 +97,10 @@ def budget_year(hq, year: int) -> dict:
             allocated=sum_of(Allocation.objects.filter(unit=OuterRef("pk"), **in_year), "unit"),
             spent=sum_of(Spending.objects.filter(unit=OuterRef("pk"), **in_year), "unit"),
         )
-        .order_by("kind", "order", "id")
+        .order_by("order", "id")
     )
+    kinds = list(Unit.Kind.values)
+    units.sort(key=lambda unit: kinds.index(unit.kind))  # streets first, as /org/ lists them
     for unit in units:
         unit.spent_rate = rate_of(unit.spent, unit.allocated)
     planned = sum((p.amount for p in projects), ZERO)

@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from civility.participation.models import (
@@ -64,11 +65,30 @@ def suggestion_figures(hq, start: date | datetime, end: date | datetime) -> dict
         unsatisfied=Count("id", filter=Q(action=A.RATE_UNSATISFIED)),
     )
     rated = events["satisfied"] + events["basic"] + events["unsatisfied"]
-    overdue = Suggestion.objects.filter(
-        headquarters=hq,
-        status=Suggestion.Status.ASSIGNED,
-        reply_deadline__lt=_as_date(end),
-    ).count()
+    # Waiting for a unit's reply past its deadline at the end of the period, replayed from the
+    # events (a reply that came later does not change a closed month's figure).
+    last_assign = SuggestionEvent.objects.filter(
+        suggestion=OuterRef("pk"), action=A.ASSIGN, at__lt=end
+    ).order_by("-at", "-id")
+    overdue = (
+        Suggestion.objects.filter(headquarters=hq)
+        .annotate(
+            assigned=Subquery(last_assign.values("at")[:1]),
+            deadline=Subquery(last_assign.annotate(due=KT("data__deadline")).values("due")[:1]),
+        )
+        .filter(assigned__isnull=False, deadline__lt=_as_date(end).isoformat())
+        .exclude(
+            Exists(
+                SuggestionEvent.objects.filter(
+                    suggestion=OuterRef("pk"),
+                    action=A.REPLY,
+                    at__gte=OuterRef("assigned"),
+                    at__lt=end,
+                )
+            )
+        )
+        .count()
+    )
     return {
         "received": received,
         **events,
