@@ -389,11 +389,11 @@ def submit(
             at=now,
         )
         if notify:
-            transaction.on_commit(lambda: _notify_submitted(suggestion, event))
+            transaction.on_commit(lambda: notify_submitted(suggestion, event))
     return suggestion, True
 
 
-def _notify_submitted(suggestion: Suggestion, event: SuggestionEvent) -> int:
+def notify_submitted(suggestion: Suggestion, event: SuggestionEvent) -> int:
     text = f"收到代表建议 {suggestion.number}（{suggestion.author}）：{suggestion.excerpt}"
     url = reverse("suggestion_detail", args=[suggestion.pk])
     return notify(secretariat(), Notification.Kind.SUGGESTION, text, url=url)
@@ -458,9 +458,14 @@ def follow_problem(problem_id: int, *, at: datetime | None = None) -> list[Sugge
         if suggestion.problems.exclude(status__in=FINISHED).exists():
             continue
         try:
-            closed.append(perform(suggestion, Action.CLOSE, by=None, now=at))
+            suggestion = perform(suggestion, Action.CLOSE, by=None, now=at, notify=False)
         except Conflict:
             continue  # someone else's transaction closed it first
+        # Inside the transaction that closed the problem: told now, or not at all.
+        send_notices(
+            suggestion, suggestion.events.get(action=Action.CLOSE, at=suggestion.closed_at)
+        )
+        closed.append(suggestion)
     return closed
 
 
