@@ -11,7 +11,7 @@ when its data already exists, so running it again changes nothing.
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
@@ -21,13 +21,13 @@ from django.utils import timezone
 
 from civility.core.models import User
 from civility.core.roles import Role
+from civility.demo.participation_budget import seed_budgets
 from civility.demo.participation_texts import (
     ACTIVITIES,
     COMPOUNDS,
     ORGANISATIONS,
-    PROJECTS,
+    ORGANISER_KINDS,
     REPLIES,
-    SHARES,
     SUGGESTIONS,
 )
 from civility.demo.pictures import photo_pool
@@ -36,12 +36,8 @@ from civility.participation import activities, selections, suggestions
 from civility.participation.models import (
     Activity,
     ActivitySeries,
-    Allocation,
-    Budget,
-    BudgetProject,
     ParticipatingOrganisation,
     Selection,
-    Spending,
     Suggestion,
 )
 from civility.participation.suggestions import Action, ProblemDraft
@@ -53,8 +49,6 @@ from civility.supervision.problems.notices import problem_changed
 
 UNREAD_DAYS = 7
 CONVERTED = ("converted", "closed", "closed_satisfied", "returned")  # fates made into problems
-# The report's figures (万元): the historical years are known as totals only.
-HISTORICAL = {2006: Decimal("35276"), 2007: Decimal("48108")}
 
 
 class _Stamp:
@@ -108,7 +102,9 @@ class _Seeder:
         self.streets = list(Unit.objects.filter(headquarters=self.hq, kind="street", active=True))
         return [
             self._levels(),
-            self._budgets(),
+            seed_budgets(
+                self.hq, now=self.now, rng=self.rng, streets=self.streets, by=self.secretariat
+            ),
             self._activities(),
             self._selections(),
             self._suggestions(),
@@ -143,79 +139,30 @@ class _Seeder:
             made += created
         return f"小区/居民小组 {made} 个" if made else ""
 
-    # -- 投入保障 --------------------------------------------------------------------------------
-
-    def _budgets(self) -> str:
-        if Budget.objects.filter(headquarters=self.hq).exists():
-            return ""
-        for year, amount in HISTORICAL.items():
-            Budget.objects.create(
-                headquarters=self.hq,
-                year=year,
-                source="unsplit",
-                amount=amount,
-                note="创建工作总结",
-            )
-        first = (self.now - timedelta(days=200)).astimezone(self.tz).year
-        years = range(first, self.now.astimezone(self.tz).year + 1)
-        for offset, year in enumerate(years):
-            total = Decimal("50240") + Decimal(offset * 3600)
-            for source, share in SHARES:
-                Budget.objects.create(
-                    headquarters=self.hq, year=year, source=source, amount=total * Decimal(share)
-                )
-            self._projects(year, total * Decimal("0.9"))
-        return f"经费 {', '.join(str(y) for y in [*HISTORICAL, *years])} 年"
-
-    def _projects(self, year: int, planned: Decimal) -> None:
-        today = self.now.astimezone(self.tz).date()
-        elapsed = 1 if year < today.year else (today.timetuple().tm_yday / 365)
-        for order, (name, share) in enumerate(PROJECTS, start=1):
-            amount = (planned * share).quantize(Decimal("1"))
-            project = BudgetProject.objects.create(
-                headquarters=self.hq, year=year, name=name, amount=amount, order=order
-            )
-            parts = [Decimal(self.rng.randint(6, 10)) for _ in self.streets]
-            allocated = amount * Decimal("0.85")
-            for street, part in zip(self.streets, parts, strict=True):
-                given = (allocated * part / sum(parts)).quantize(Decimal("0.01"))
-                Allocation.objects.create(project=project, unit=street, amount=given)
-                spent = (given * Decimal(self.rng.uniform(0.55, 0.95) * elapsed)).quantize(
-                    Decimal("0.01")
-                )
-                month = max(1, min(12, int(elapsed * 12)))
-                for step in range(2):
-                    day = date(year, max(1, month - step * (month // 2)), 15)
-                    if spent > 0 and day <= today:
-                        Spending.objects.create(
-                            project=project,
-                            unit=street,
-                            date=day,
-                            amount=(spent / 2).quantize(Decimal("0.01")),
-                            description=f"{name}（{street.display_name}）",
-                            recorded_by=self.secretariat,
-                        )
-
     # -- 全民参与 --------------------------------------------------------------------------------
 
     def _activities(self) -> str:
         if Activity.objects.filter(headquarters=self.hq).exists():
             return ""
         series = list(ActivitySeries.objects.filter(headquarters=self.hq, active=True))
-        organisers = [
-            u
-            for u in Unit.objects.filter(headquarters=self.hq, active=True)
-            if u.pk in self.liaisons and u.kind in ("street", "community", "department")
-        ]
-        if not series or not organisers:
-            return "无活动系列或联络员，未生成活动"
+        units = Unit.objects.filter(headquarters=self.hq, active=True, pk__in=list(self.liaisons))
+        # A few communities and departments that are active organisers, every street.
+        pools = {
+            "street": list(units.filter(kind="street").order_by("order", "id")),
+            "community": list(units.filter(kind="community").order_by("order", "id")[:8]),
+            "department": list(units.filter(kind="department").order_by("order", "id")[:8]),
+        }
+        if not series or not pools["street"]:
+            return ""
         pictures = photo_pool(after=True)
         drives = list(Drive.objects.filter(headquarters=self.hq))
         count = 0
-        for days_ago in range(360, 0, -3):
+        for days_ago in range(364, 0, -2):
             day = self._day(days_ago).date()
             item = series[self.rng.randrange(len(series))]
-            unit = organisers[self.rng.randrange(len(organisers))]
+            kinds = ORGANISER_KINDS.get(item.name, ("street",))
+            pool = [u for kind in kinds for u in pools[kind]] or pools["street"]
+            unit = pool[self.rng.randrange(len(pool))]
             participants = self.rng.randint(20, 320)
             volunteers = self.rng.randint(5, min(80, participants))
             titles = ACTIVITIES.get(item.name, ("志愿服务活动",))
@@ -309,35 +256,39 @@ class _Seeder:
         if Suggestion.objects.filter(headquarters=self.hq).exists():
             return ""
         sites = list(
-            Site.objects.filter(headquarters=self.hq, active=True).select_related("default_unit")
+            Site.objects.filter(headquarters=self.hq, active=True).select_related(
+                "default_unit", "type"
+            )
         )
-        categories = list(ProblemCategory.objects.filter(headquarters=self.hq, active=True))
-        fates = (
-            "pending",
-            "returned",
-            "converted",
-            "assigned",
-            "overdue",
-            "replied",
-            "satisfied",
-            "basic",
-            "closed",
-            "closed_satisfied",
-            "answered",
-            "second_round",
+        categories = {
+            c.name: c for c in ProblemCategory.objects.filter(headquarters=self.hq, active=True)
+        }
+        fates = (  # (what happens to it, days since it was made)
+            ("closed_satisfied", 150),
+            ("second_round", 138),
+            ("answered", 120),
+            ("basic", 96),
+            ("returned", 80),
+            ("satisfied", 66),
+            ("closed", 45),
+            ("overdue", 34),
+            ("replied", 20),
+            ("converted", 14),
+            ("assigned", 6),
+            ("pending", 2),
         )
         before = photo_pool(after=False)
-        for index, fate in enumerate(fates):
-            category, text, place = SUGGESTIONS[index % len(SUGGESTIONS)]
-            site = sites[self.rng.randrange(len(sites))]
-            author = self.representatives[index % 2 if fate != "pending" else 0]
-            start = 150 - index * 12
+        for index, (fate, start) in enumerate(fates):
+            kind, text, place, site_type, problem_category = SUGGESTIONS[index]
+            matching = [s for s in sites if s.type.name == site_type] or sites
+            site = matching[self.rng.randrange(len(matching))]
+            author = self.representatives[0 if fate == "pending" else index % 2]
             self.stamp.at = self._day(start, 9)
             suggestion, _ = suggestions.submit(
                 notify=False,
                 by=author,
                 headquarters=self.hq,
-                category=category,
+                category=kind,
                 text=text,
                 site=site,
                 place=place,
@@ -345,7 +296,8 @@ class _Seeder:
                 now=self.stamp.at,
             )
             suggestions.notify_submitted(suggestion, suggestion.events.get())
-            self._fate(suggestion, fate, start, site, categories)
+            becomes = categories.get(problem_category) or next(iter(categories.values()))
+            self._fate(suggestion, fate, start, site, becomes)
         return f"建议 {len(fates)} 条"
 
     def _step(self, suggestion, action, days_ago, **kwargs):
@@ -373,10 +325,10 @@ class _Seeder:
             suggestion, Action.REPLY, days_ago, by=liaison, note=self.rng.choice(REPLIES)
         )
 
-    def _convert(self, suggestion, days_ago, site, categories, *, close: bool):
+    def _convert(self, suggestion, days_ago, site, category, *, close: bool):
         self.stamp.at = self._day(days_ago, 11)
         unit = site.default_unit if site.default_unit_id in self.liaisons else None
-        draft = ProblemDraft(site, self.rng.choice(categories), suggestion.text, unit=unit)
+        draft = ProblemDraft(site, category, suggestion.text, unit=unit)
         suggestion = suggestions.convert(
             suggestion, [draft], by=self.secretariat, now=self.stamp.at, notify=False
         )
@@ -404,7 +356,7 @@ class _Seeder:
         workflow.perform(problem, "approve", by=self.inspector, now=self.stamp.at, notify=False)
         return Suggestion.objects.get(pk=suggestion.pk)
 
-    def _fate(self, suggestion, fate, start, site, categories) -> None:  # noqa: C901
+    def _fate(self, suggestion, fate, start, site, category) -> None:  # noqa: C901
         author = suggestion.author
         unit = site.default_unit if site.default_unit_id in self.liaisons else None
         departments = [pk for pk, u in self.liaisons.items() if u.unit.kind == "department"]
@@ -413,7 +365,7 @@ class _Seeder:
             return
         if fate in CONVERTED:
             suggestion = self._convert(
-                suggestion, start - 1, site, categories, close=fate != "converted"
+                suggestion, start - 1, site, category, close=fate != "converted"
             )
             if fate == "closed_satisfied":
                 self._step(suggestion, Action.RATE_SATISFIED, start - 6, by=author)

@@ -2,6 +2,7 @@
 
 import django_filters
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civility.org.models import Unit
@@ -23,6 +24,12 @@ class SuggestionFilter(django_filters.FilterSet):
     unit = django_filters.ModelChoiceFilter(
         label=_("答复单位"), queryset=Unit.objects.none(), empty_label=_("全部单位")
     )
+    overdue = django_filters.ChoiceFilter(
+        label=_("答复逾期"),
+        choices=[("1", _("只看答复逾期"))],
+        empty_label=_("不限"),
+        method="filter_overdue",
+    )
     submitted_from = django_filters.DateFilter(
         label=_("提交自"), field_name="submitted_at", lookup_expr="date__gte", widget=DateInput()
     )
@@ -32,7 +39,16 @@ class SuggestionFilter(django_filters.FilterSet):
 
     class Meta:
         model = Suggestion
-        fields = ["q", "status", "category", "rating", "unit", "submitted_from", "submitted_to"]
+        fields = [
+            "q",
+            "status",
+            "category",
+            "rating",
+            "unit",
+            "overdue",
+            "submitted_from",
+            "submitted_to",
+        ]
 
     def __init__(self, *args, visible=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,6 +57,11 @@ class SuggestionFilter(django_filters.FilterSet):
         self.filters["unit"].queryset = Unit.objects.filter(
             pk__in=visible.exclude(unit=None).values("unit")
         ).order_by("kind", "order", "id")
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.filter(
+            status=Suggestion.Status.ASSIGNED, reply_deadline__lt=timezone.localdate()
+        )
 
     def filter_text(self, queryset, name, value):
         value = value.strip()

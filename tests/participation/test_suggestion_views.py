@@ -171,3 +171,19 @@ def test_home_sections_for_representative_liaison_and_leader(
     client_for(client, leader)
     home = client.get(reverse("home")).content.decode()
     assert "本月收到建议" in home and "待处理建议" in home
+
+
+def test_list_filters_overdue_replies(client, hq, street, secretariat, representative):
+    late = helpers.suggestion(representative, hq, text="逾期的建议")
+    helpers.suggestions.perform(
+        late,
+        "assign",
+        by=secretariat,
+        unit=street,
+        deadline=timezone.localdate() - timedelta(days=1),
+        now=timezone.now() - timedelta(days=5),
+    )
+    helpers.assigned(representative, hq, secretariat, street, text="未到期的建议")
+    client_for(client, secretariat)
+    body = client.get(reverse("suggestion_list"), {"overdue": "1"}).content.decode()
+    assert "逾期的建议" in body and "未到期的建议" not in body

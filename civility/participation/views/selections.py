@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from civility.core.errors import Conflict, NotAllowed
@@ -37,7 +38,9 @@ from civility.participation.permissions import (
 )
 from civility.participation.views.common import headquarters_for, put_errors
 
-STAGES = list(Selection.Status)
+# The stages as the page's progress bar names them.
+STAGES = [_lazy("征集推荐"), _lazy("评审"), _lazy("公示"), _lazy("公布结果")]
+STATUS_ORDER = list(Selection.Status)
 
 
 @login_required
@@ -122,7 +125,7 @@ def selection_detail(request, pk):
     context = {
         "selection": selection,
         "stages": STAGES,
-        "stage_index": STAGES.index(Selection.Status(selection.status)),
+        "stage_index": STATUS_ORDER.index(Selection.Status(selection.status)),
         "nominations": list(_nominations(user, selection)),
         "results": list(
             SelectionResult.objects.filter(selection=selection).select_related(
