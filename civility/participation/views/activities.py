@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from civility.core.errors import NotAllowed
+from civility.core.params import parse_id
 from civility.core.permissions import is_secretariat
 from civility.core.tables import HtmxTableView
 from civility.org.models import Unit
@@ -94,8 +95,8 @@ def activity_new(request):
         raise Http404("没有指挥部")
     organisers = _organisers(user, hq)
     initial = {}
-    if (series := request.GET.get("series", "")).isdigit():
-        initial["series"] = int(series)
+    if (series := parse_id(request.GET.get("series"))) is not None:
+        initial["series"] = series
     form = ActivityForm(
         request.POST or None, request.FILES or None, hq=hq, organisers=organisers, initial=initial
     )

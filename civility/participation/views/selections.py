@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from civility.core.errors import Conflict, NotAllowed
+from civility.core.permissions import has_role
+from civility.core.roles import Role
 from civility.participation import selections as service
 from civility.participation.forms_selections import (
     NominationForm,
@@ -71,7 +73,7 @@ def selection_list(request):
     context = {
         "selections": rows,
         "can_manage": can_manage_selections(user),
-        "sees_counts": can_manage_selections(user) or user.has_role("leader"),
+        "sees_counts": can_manage_selections(user) or has_role(user, Role.LEADER),
         "nav_section": "selections",
     }
     return render(request, "participation/selection_list.html", context)
@@ -134,7 +136,7 @@ def selection_detail(request, pk):
         ),
         "manage": manage,
         "can_nominate": can_nominate(user, selection),
-        "shows_scores": manage or user.has_role("leader"),
+        "shows_scores": manage or has_role(user, Role.LEADER),
         "publicity_form": PublicityForm() if manage else None,
         "can_publish": service.can_publish_results(selection, today),
         "today": today,
