@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from civility.org.models import Headquarters
 from civility.participation.budget import budget_year, unit_budget_line, year_on_year
 from civility.participation.models import Allocation, Budget, BudgetProject, Spending
 from tests.conftest import client_for
@@ -96,8 +97,6 @@ def test_budget_year_on_year_with_the_historical_years(hq, budgets):
 
 
 def test_budget_of_another_headquarters_is_not_counted(hq, budgets):
-    from civility.org.models import Headquarters
-
     other = Headquarters.objects.create(
         name="思明区指挥部",
         district="思明区",
