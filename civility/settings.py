@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "civility.supervision",
     "civility.reports",
     "civility.campaign",
+    "civility.participation",
     "civility.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("civility.supervision.urls")),
     path("", include("civility.reports.urls")),
     path("", include("civility.campaign.urls")),
+    path("", include("civility.participation.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

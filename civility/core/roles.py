@@ -18,7 +18,7 @@ class Role(models.TextChoices):
 
 
 # Apps whose models the secretariat maintains in the admin.
-MAINTAINED_APPS = ("org", "supervision", "reports", "campaign")
+MAINTAINED_APPS = ("org", "supervision", "reports", "campaign", "participation")
 
 
 def sync_role_groups(Group, Permission) -> None:

@@ -282,10 +282,11 @@ class UnitAdmin(LimitedAutocompleteMixin, admin.ModelAdmin):
     )
     save_on_top = True
     autocomplete_limits = {
-        ("unit", "parent"): Q(kind=Unit.Kind.STREET),
+        ("unit", "parent"): Q(kind__in=list(Unit.PARENT_KIND.values())),
         ("linkage", "target"): Q(kind__in=Unit.AREA_KINDS),
         ("linkage", "department"): ~Q(kind=Unit.Kind.COMMUNITY),
         ("site", "default_unit"): Q(kind__in=Unit.AREA_KINDS),
+        ("participatingorganisation", "community"): Q(kind=Unit.Kind.COMMUNITY),
     }
 
     def get_queryset(self, request):

@@ -125,9 +125,14 @@ class Unit(models.Model):
         DEPARTMENT = "department", _("区直部门")
         STATIONED = "stationed", _("驻区单位")
         OTHER = "other", _("其他")
+        # 四级同创: a residential compound or residents' group below a community. It can own
+        # sites and hold honours, but is not assessed or ranked.
+        NEIGHBOURHOOD = "neighbourhood", _("小区/居民小组")
 
-    # 块 units have an area and a field score; 条 units (departments) do not.
-    AREA_KINDS = (Kind.STREET, Kind.COMMUNITY)
+    # 块 units have an area; 条 units (departments) do not.
+    AREA_KINDS = (Kind.STREET, Kind.COMMUNITY, Kind.NEIGHBOURHOOD)
+    # The kind of unit each kind hangs under (a community's street, a 小区's community).
+    PARENT_KIND = {Kind.COMMUNITY: Kind.STREET, Kind.NEIGHBOURHOOD: Kind.COMMUNITY}
 
     headquarters = models.ForeignKey(
         Headquarters, verbose_name=_("指挥部"), on_delete=models.CASCADE, related_name="units"
@@ -137,12 +142,12 @@ class Unit(models.Model):
     kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
         "self",
-        verbose_name=_("所属街道"),
+        verbose_name=_("上级单位"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="children",
-        help_text=_("社区必须填写所属街道；其他类别留空。"),
+        help_text=_("社区填写所属街道，小区/居民小组填写所属社区；其他类别留空。"),
     )
     is_committee_member = models.BooleanField(_("文明委成员单位"), default=False)
     active = models.BooleanField(_("启用"), default=True)
@@ -157,8 +162,8 @@ class Unit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["headquarters", "name"], name="unit_name_unique"),
             models.CheckConstraint(
-                condition=Q(kind="community", parent__isnull=False)
-                | (~Q(kind="community") & Q(parent__isnull=True)),
+                condition=Q(kind__in=["community", "neighbourhood"], parent__isnull=False)
+                | (~Q(kind__in=["community", "neighbourhood"]) & Q(parent__isnull=True)),
                 name="unit_only_community_has_parent",
             ),
         ]
@@ -176,11 +181,20 @@ class Unit(models.Model):
         return self.kind in self.AREA_KINDS
 
     def clean(self) -> None:
+        wanted = self.PARENT_KIND.get(self.kind)
         if self.parent_id is not None:
-            if self.parent.kind != self.Kind.STREET:
-                raise ValidationError({"parent": "社区的上级必须是街道。"})
+            if wanted is None:
+                raise ValidationError({"parent": _("只有社区和小区/居民小组有上级单位。")})
+            if self.parent.kind != wanted:
+                raise ValidationError(
+                    {
+                        "parent": "社区的上级必须是街道。"
+                        if wanted == self.Kind.STREET
+                        else _("小区/居民小组的上级必须是社区。")
+                    }
+                )
             if self.parent.headquarters_id != self.headquarters_id:
-                raise ValidationError({"parent": "上级街道必须属于同一指挥部。"})
+                raise ValidationError({"parent": "上级单位必须属于同一指挥部。"})
 
 
 class WorkGroup(models.Model):

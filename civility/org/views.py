@@ -52,11 +52,16 @@ def org_overview(request):
         queryset=Linkage.objects.select_related("leader", "department").order_by("kind", "id"),
         to_attr="links",
     )
+    neighbourhoods = Prefetch(  # 四级同创: the 小区/居民小组 of each community
+        "children",
+        queryset=Unit.objects.filter(active=True).order_by("order", "id"),
+        to_attr="neighbourhoods",
+    )
     communities = Prefetch(
         "children",
         queryset=Unit.objects.filter(active=True)
         .order_by("order", "id")
-        .prefetch_related(_liaisons(), area_links),
+        .prefetch_related(_liaisons(), area_links, neighbourhoods),
         to_attr="communities",
     )
     units = Unit.objects.filter(headquarters=hq, active=True)

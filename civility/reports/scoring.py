@@ -338,7 +338,9 @@ def scores_for_months(
         raise ValueError("scores are kept for months")
     rules = policies(headquarters, {p.year for p in periods})
     unit_rows = list(
-        Unit.objects.filter(headquarters=headquarters, active=True).order_by("kind", "order", "id")
+        Unit.objects.filter(headquarters=headquarters, active=True, kind__in=RANKED_KINDS).order_by(
+            "kind", "order", "id"
+        )
     )
     names = {u.name: u.pk for u in unit_rows}
     fields = counting.field_counts(headquarters, periods, now=now)

@@ -444,16 +444,21 @@ def test_admin_work_group_page_adds_an_assignment_inline(su_client, sample):
     assert (created.work_group, created.unit) == (sample.work_group, sample.department)
 
 
-def test_admin_unit_parent_autocomplete_offers_streets_only(su_client, sample):
-    response = su_client.get(
-        reverse("admin:autocomplete"),
-        {"app_label": "org", "model_name": "unit", "field_name": "parent", "term": ""},
-    )
+def test_admin_unit_parent_autocomplete_offers_streets_and_communities(su_client, sample):
+    # A community hangs under a street, a 小区/居民小组 under a community (Unit.clean checks which).
+    def offered(term):
+        response = su_client.get(
+            reverse("admin:autocomplete"),
+            {"app_label": "org", "model_name": "unit", "field_name": "parent", "term": term},
+        )
+        assert response.status_code == 200
+        return [int(result["id"]) for result in response.json()["results"]]
 
-    assert response.status_code == 200
-    ids = [int(result["id"]) for result in response.json()["results"]]
-    assert sample.street.pk in ids
-    assert set(Unit.objects.filter(pk__in=ids).values_list("kind", flat=True)) == {"street"}
+    assert sample.street.pk in offered(sample.street.name)
+    assert sample.community.pk in offered(sample.community.name)
+    kinds = set(Unit.objects.filter(pk__in=offered("")).values_list("kind", flat=True))
+    assert kinds <= {"street", "community"}
+    assert sample.department.pk not in offered(sample.department.name)
 
 
 def test_admin_unit_changelist_query_count_is_constant(su_client, sample):

@@ -20,6 +20,7 @@ class Notification(models.Model):
         DECISION = "decision", _("审批结果")
         REPORT = "report", _("通报发布")
         TO_ASSIGN = "to_assign", _("待交办")
+        SUGGESTION = "suggestion", _("建议意见")
 
     # Kinds the periodic command sends at most once per problem and person.
     ONCE_KINDS = (Kind.DUE_TOMORROW, Kind.OVERDUE)

@@ -40,6 +40,7 @@ from civility.demo.history import (
     UnitInfo,
     plan_history,
 )
+from civility.demo.participation import seed_participation
 from civility.demo.pictures import photo_pool
 from civility.org.models import Headquarters, ProblemCategory, Site, Unit
 from civility.supervision.commentary.models import Commentary, CommentaryReceipt
@@ -102,11 +103,15 @@ class Command(BaseCommand):
             or Problem.objects.filter(headquarters=hq).exists()
         ):
             self.stdout.write("演示数据已存在，跳过。")
+            if participation := seed_participation(hq, now=timezone.now(), seed=seed):
+                self.stdout.write(participation)
             return
         started = clock.monotonic()
         seeder = Seeder(hq, seed=seed, months=months, problems=problems, now=timezone.now())
         seeder.run()
+        participation = seed_participation(hq, now=seeder.now, seed=seed)
         self.print_summary(seeder, seed, months, clock.monotonic() - started)
+        self.stdout.write(participation)
 
     def print_summary(self, seeder: Seeder, seed: int, months: int, seconds: float) -> None:
         hq, now = seeder.hq, seeder.now
