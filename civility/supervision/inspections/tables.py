@@ -12,6 +12,7 @@ from civility.core.choice_labels import translated
 from civility.org.models import Unit
 from civility.supervision.inspections.models import Inspection, InspectionTeam
 from civility.supervision.inspections.permissions import can_edit_inspection
+from civility.supervision.inspections.visits import SiteVisit
 
 
 def _td(name: str, label=None, *, num: bool = False) -> dict:
@@ -130,6 +131,14 @@ class InspectionFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("状态"), choices=translated(Inspection.Status.choices), empty_label=_("全部状态")
     )
+    # The visits behind a unit's 现场分 (/rankings/, /units/<pk>/): inspections that visited a
+    # site in the street's or community's area.
+    unit = django_filters.ModelChoiceFilter(
+        label=_("点位所在单位"),
+        queryset=Unit.objects.none(),
+        method="filter_unit",
+        empty_label=_("全部单位"),
+    )
     date_from = django_filters.DateFilter(
         label=_("起始日期"),
         field_name="date",
@@ -145,7 +154,7 @@ class InspectionFilter(django_filters.FilterSet):
 
     class Meta:
         model = Inspection
-        fields = ["mine", "team", "kind", "street", "status", "date_from", "date_to"]
+        fields = ["mine", "team", "kind", "street", "status", "date_from", "date_to", "unit"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -155,6 +164,14 @@ class InspectionFilter(django_filters.FilterSet):
         self.filters["street"].queryset = Unit.objects.filter(
             kind=Unit.Kind.STREET, active=True
         ).order_by("headquarters", "order", "id")
+        self.filters["unit"].queryset = Unit.objects.filter(
+            kind__in=[Unit.Kind.STREET, Unit.Kind.COMMUNITY], active=True
+        ).order_by("headquarters", "kind", "order", "id")
+
+    def filter_unit(self, queryset, name, value):
+        key = "site__street" if value.kind == Unit.Kind.STREET else "site__community"
+        visited = SiteVisit.objects.filter(**{key: value}).values("inspection_id")
+        return queryset.filter(pk__in=visited)
 
     def filter_mine(self, queryset, name, value):
         if not value or self.request is None:

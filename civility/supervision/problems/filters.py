@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from civility.core.choice_labels import translated
+from civility.core.periods import Period
 from civility.org.models import ProblemCategory, Unit
-from civility.supervision.problems.models import Drive, Problem
+from civility.supervision.problems.models import Drive, Problem, ProblemEvent
 
 DUE_CHOICES = [
     (state.value, gettext_lazy(state.label))
@@ -63,6 +64,30 @@ class ProblemFilter(django_filters.FilterSet):
         lookup_expr="date__lte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    # The counts behind a score (/rankings/, /units/<pk>/) link with these: problems due in a
+    # month, and problems 退回重改 or 督办 in a month (YYYY-MM).
+    due_from = django_filters.DateFilter(
+        label=_("期限起"),
+        field_name="deadline",
+        lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    due_to = django_filters.DateFilter(
+        label=_("期限止"),
+        field_name="deadline",
+        lookup_expr="date__lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    returned_in = django_filters.CharFilter(
+        label=_("退回月份"),
+        method="filter_event_month",
+        widget=forms.TextInput(attrs={"type": "month"}),
+    )
+    escalated_in = django_filters.CharFilter(
+        label=_("督办月份"),
+        method="filter_event_month",
+        widget=forms.TextInput(attrs={"type": "month"}),
+    )
     # The liaison inbox's 待签收 and 被退回 cards (inbox.liaison_inbox) link with these; without
     # them the links listed every 待整改 problem of the unit.
     acknowledged = django_filters.ChoiceFilter(
@@ -96,6 +121,10 @@ class ProblemFilter(django_filters.FilterSet):
             "date_to",
             "acknowledged",
             "returned",
+            "due_from",
+            "due_to",
+            "returned_in",
+            "escalated_in",
         ]
 
     def __init__(self, *args, visible=None, **kwargs):
@@ -146,6 +175,20 @@ class ProblemFilter(django_filters.FilterSet):
         if value == "yes":
             return queryset.filter(rework_count__gt=0)
         return queryset.filter(rework_count=0)
+
+    def filter_event_month(self, queryset, name, value):
+        """Problems 退回重改 (``returned_in``) or 督办 (``escalated_in``) in the month ``value``
+        (YYYY-MM); a malformed month filters nothing out."""
+        try:
+            year, number = (int(part) for part in value.strip().split("-"))
+            period = Period.month(year, number)
+        except (TypeError, ValueError):
+            return queryset
+        action = "return" if name == "returned_in" else "escalate"
+        events = ProblemEvent.objects.filter(
+            action=action, at__gte=period.start, at__lt=period.end
+        ).values("problem_id")
+        return queryset.filter(pk__in=events)
 
     def filter_street(self, queryset, name, value):
         return queryset.filter(site__street=value)
