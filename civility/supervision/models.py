@@ -12,7 +12,7 @@ models from their area.
 
 from civility.supervision.commentary.models import Commentary, CommentaryReceipt
 from civility.supervision.inspections.models import Inspection, InspectionTeam
-from civility.supervision.inspections.visits import SiteVisit, SiteVisitItem
+from civility.supervision.inspections.visits import DraftMark, SiteVisit, SiteVisitItem
 from civility.supervision.notifications.models import Notification
 from civility.supervision.problems.models import (
     Drive,
@@ -26,6 +26,7 @@ from civility.supervision.problems.models import (
 __all__ = [
     "Commentary",
     "CommentaryReceipt",
+    "DraftMark",
     "Drive",
     "ExtensionRequest",
     "Inspection",
