@@ -90,7 +90,9 @@ def test_browser_market_visit_with_checklist_on_a_phone(
     form.get_by_label("问题描述").fill("未设置公平秤。")
     form.get_by_label("现场照片").set_input_files(pictures[1])
     form.get_by_role("button", name="添加问题").click()
-    page.wait_for_function("() => document.querySelectorAll('#problem-list .problem-card').length === 2")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#problem-list .problem-card').length === 2"
+    )
     page.locator(f'li[data-item="{items[4].pk}"] .needs-photo').wait_for(state="detached")
 
     # 3. 不适用 where the checklist allows it.
