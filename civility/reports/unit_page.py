@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from urllib.parse import urlencode
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +22,7 @@ from civility.reports import annual, scoring
 from civility.reports import counts as counting
 from civility.reports.dashboard import problems_url
 from civility.supervision.inspections.models import Inspection
+from civility.supervision.inspections.visits import SiteVisitItem
 
 MONTHS_SHOWN = 12
 BAND_CLASS = {"优秀": "excellent", "良好": "good", "合格": "pass", "不合格": "fail"}
@@ -55,6 +56,39 @@ def count_links(unit_id: int, kind: str, period: Period, today: date) -> dict[st
         "on_time": problems_url(**due, due_state="closed_on_time"),
         "returned": problems_url(unit=unit_id, returned_in=month),
         "escalated": problems_url(unit=unit_id, escalated_in=month),
+    }
+
+
+def failed_by_indicator(headquarters, period: Period, *, now=None) -> dict[int, str]:
+    """{area unit id: "Ⅲ-12 市容环境 2项；…"}: the month's failed checklist items of each street
+    and community by indicator, most failed first (one query)."""
+    rows = (
+        SiteVisitItem.objects.filter(
+            visit__in=counting.month_visits(headquarters, period, now=now),
+            result=SiteVisitItem.Result.FAIL,
+        )
+        .values(
+            "visit__site__street",
+            "visit__site__community",
+            "item__indicator__code",
+            "item__indicator__name",
+        )
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    tally: dict[int, dict[str, int]] = {}
+    for row in rows:
+        code, name = row["item__indicator__code"], row["item__indicator__name"]
+        label = f"{code} {name}" if code else "未归指标"
+        for unit in (row["visit__site__street"], row["visit__site__community"]):
+            if unit is not None:
+                counts = tally.setdefault(unit, {})
+                counts[label] = counts.get(label, 0) + row["n"]
+    return {
+        unit: "；".join(
+            f"{label} {n}项" for label, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        )
+        for unit, counts in tally.items()
     }
 
 

@@ -6,6 +6,7 @@ here they must appear on the pages and in the exports exactly as worked out ther
 
 import csv
 import io
+import re
 from html.parser import HTMLParser
 
 import openpyxl
@@ -208,6 +209,7 @@ def test_rankings_xlsx_export_has_a_sheet_per_kind_with_the_rows_shown(client, m
         assert rows[0] == (
             "名次", "单位", "点位次数", "不合格项", "现场分", "到期问题", "按期办结", "提交整改",
             "退回", "督办", "整改分", "总分", "等次", "说明", "红榜", "黑榜", "同奖同罚",
+            "不合格项（按指标）",
         )  # fmt: skip
         shown = [(r[0], r[1], r[6], r[7]) for r in tables[kind]]
         exported = [(str(r[0]), r[1], f"{float(r[11]):.1f}", r[12]) for r in rows[1:] if r[0]]
@@ -216,6 +218,8 @@ def test_rankings_xlsx_export_has_a_sheet_per_kind_with_the_rows_shown(client, m
     a = next(r for r in book["街道"].iter_rows(values_only=True) if r[1] == "A")
     assert a[2:13] == (4, 2, 82.9, 3, 3, 4, 1, 1, 85.0, 83.5, "良好")
     assert a[15] == "点评批评：点评（3月18日）"
+    # A's two failed items, by indicator: "<code> <name> <n>项" adding up to 2.
+    assert sum(int(n) for n in re.findall(r" (\d+)项", a[17])) == 2
     d1 = next(r for r in book["区直部门"].iter_rows(values_only=True) if r[1] == "D1")
     assert d1[15] == "总分66.7，按期办结率67%，返工率0%"  # 黑榜
     a1 = next(r for r in book["社区"].iter_rows(values_only=True) if r[1] == "A1")

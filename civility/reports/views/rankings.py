@@ -38,7 +38,7 @@ from civility.reports.permissions import (
     own_unit_page,
     reports_visible_to,
 )
-from civility.reports.unit_page import count_links, unit_url
+from civility.reports.unit_page import count_links, failed_by_indicator, unit_url
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 REGION = "rankings-region"
@@ -61,6 +61,7 @@ RANKING_HEADERS = [
     "红榜",
     "黑榜",
     "同奖同罚",
+    "不合格项（按指标）",
 ]
 ANNUAL_HEADERS = [
     "类别",
@@ -135,7 +136,7 @@ def parse_month(raw: str | None, today: date) -> tuple[Period, str]:
     return current, _("月份格式不正确（应为 2026-03 这样的年月），已显示本月排名。")
 
 
-def _row(u: scoring.UnitScore, period: Period, today: date) -> dict:
+def _row(u: scoring.UnitScore, period: Period, today: date, by_indicator: dict) -> dict:
     listed = u.on_red_list or u.on_black_list
     return {
         "unit_id": u.unit_id,
@@ -165,10 +166,13 @@ def _row(u: scoring.UnitScore, period: Period, today: date) -> dict:
         "partners": u.partners if listed else [],
         "url": unit_url(u.unit_id),
         "links": count_links(u.unit_id, u.kind, period, today),
+        "failed_by_indicator": by_indicator.get(u.unit_id, "") if u.is_area else "",
     }
 
 
-def ranking_rows(scores: scoring.MonthlyScores, period: Period, today: date) -> list[dict]:
+def ranking_rows(
+    scores: scoring.MonthlyScores, period: Period, today: date, by_indicator: dict
+) -> list[dict]:
     """One section per unit kind: assessed rows (the page's table and the exports) and the
     未考评 units (one line on the page, rows marked 未考评 in the exports)."""
     sections = []
@@ -177,8 +181,10 @@ def ranking_rows(scores: scoring.MonthlyScores, period: Period, today: date) -> 
             {
                 "kind": kind,
                 "label": label,
-                "rows": [_row(u, period, today) for u in units],
-                "unassessed": [_row(u, period, today) for u in scores.unassessed(kind)],
+                "rows": [_row(u, period, today, by_indicator) for u in units],
+                "unassessed": [
+                    _row(u, period, today, by_indicator) for u in scores.unassessed(kind)
+                ],
             }
         )
     return sections
@@ -203,6 +209,7 @@ def ranking_export_row(row: dict) -> list:
         "；".join(row["red"]),
         "；".join(row["black"]),
         "；".join(row["partners"]),
+        row["failed_by_indicator"],
     ]
 
 
@@ -236,7 +243,8 @@ def rankings(request):
     current = Period.of(today, MONTH)
     year, month = shown.year, shown.number
     scores = scoring.monthly_scores(hq, year, month)
-    sections = ranking_rows(scores, shown, today)
+    by_indicator = failed_by_indicator(hq, shown)
+    sections = ranking_rows(scores, shown, today, by_indicator)
     export_format = request.GET.get("_export")
     if export_format in FORMATS:
         return _export_rankings(sections, hq, shown, export_format)
