@@ -293,19 +293,31 @@ def test_dashboard_timezone_month_boundary(march):
 
 
 def _huli_problems():
-    """This month in Huli: three 占道经营 problems and one overdue 暴露垃圾 problem."""
+    """This month in Huli: three 占道经营 problems and one overdue 暴露垃圾 problem, and an
+    inspection of three sites of the same street without problems (so that the street is
+    assessed this month: three visits at 100, the trend has a point)."""
     from datetime import timedelta
 
     from django.utils import timezone
 
     from civility.core.roles import Role
     from civility.org.models import Headquarters, Site
+    from civility.supervision.inspections import services
+    from civility.supervision.inspections.models import Inspection, InspectionTeam
     from tests.conftest import make_user
 
     hq = Headquarters.objects.get(code="HL")
     inspector = make_user("b_inspector", Role.INSPECTOR)
     secretariat = make_user("b_secretariat", Role.SECRETARIAT)
     site = Site.objects.filter(headquarters=hq, default_unit__isnull=False).order_by("id").first()
+    visit = Inspection.objects.create(
+        headquarters=hq,
+        team=InspectionTeam.objects.filter(headquarters=hq).first(),
+        date=timezone.localdate(),
+        created_by=inspector,
+    )
+    visit.sites.set(Site.objects.filter(street=site.street).order_by("id")[:3])
+    services.submit_inspection(visit, inspector)
     stalls = ProblemCategory.objects.get(headquarters=hq, name="占道经营")
     garbage = ProblemCategory.objects.get(headquarters=hq, name="暴露垃圾")
     now = timezone.now()

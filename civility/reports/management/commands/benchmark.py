@@ -61,8 +61,12 @@ class Command(BaseCommand):
             self.measure(label, repeat, lambda url=url: self.get(client, url))
         computations = [
             (
-                "月度考评 monthly_scores",
+                "月度考评 monthly_scores（本月至今）",
                 lambda: scoring.monthly_scores(hq, month.year, month.number),
+            ),
+            (
+                f"月度考评 monthly_scores {last_month}",
+                lambda: scoring.monthly_scores(hq, last_month.year, last_month.number),
             ),
             ("仪表盘数据 dashboard_data", lambda: dashboard_data(hq, today)),
             (
