@@ -110,6 +110,9 @@ def _month_row(row: scoring.UnitScore, period: Period, running: bool, today: dat
         "escalation_rate": scoring.percent(row.escalation_rate),
         "links": count_links(row.unit_id, row.kind, period, today),
         "rankings_url": f"{reverse('rankings')}?{urlencode({'month': str(period)})}",
+        "has_data": bool(
+            row.visits or row.due or row.submitted or row.returned or row.escalated or row.open
+        ),
     }
     if frozen is not None and frozen.get("assessed", True):
         # A published month's scores are its bulletin's (SPEC §6: months are final).
@@ -159,10 +162,12 @@ def unit_page_data(unit: Unit, *, now: datetime | None = None) -> dict:
         rows.append(_month_row(row, period, scores.running, today, frozen))
     running = rows[0] if rows and rows[0]["running"] else None
     ended = [r for r in rows if not r["running"]]
-    # The breakdowns of the running month and of the last ended month (two months, fixed).
+    # The breakdowns of the running month and of the latest ended month with visits (two
+    # months at most, so a fixed number of queries).
     breakdowns = []
     if unit.is_area:
-        for shown in [r for r in (running, ended[0] if ended else None) if r is not None]:
+        visited = next((r for r in ended if r["score"].visits), None)
+        for shown in [r for r in (running, visited) if r is not None and r["score"].visits]:
             breakdowns.append(
                 {
                     "label": shown["label"] + ("（本月至今）" if shown["running"] else ""),
