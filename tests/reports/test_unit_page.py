@@ -51,10 +51,14 @@ def test_leaders_and_secretariat_open_every_unit(client, request, persona, stree
         assert "月度考评" in html and "同奖同罚" in html
 
 
-def test_liaison_opens_their_own_unit(client, liaison, street):
+def test_liaison_opens_their_own_unit(client, liaison, street, other_liaison, department):
     html = page(client, liaison, street).content.decode()
     assert f"<h1>{street.name}" in html
     assert "本月至今" in html
+    # A department's liaison, too: its own page, rectification only.
+    html = page(client, other_liaison, department).content.decode()
+    assert f"<h1>{department.name}" in html and "整改分" in html
+    assert 'class="count-visits"' not in html
 
 
 def test_liaison_is_refused_another_unit_in_chinese(client, liaison, department):
