@@ -103,6 +103,8 @@ def org_overview(request):
         "departments": departments,
         "cadres": cadres,
         "counts": counts,
+        # Unit names link to the unit's page (/units/<pk>/) where this person may open it.
+        "unit_pages": sees_everything(request.user),
     }
     return render(request, "org/overview.html", context)
 

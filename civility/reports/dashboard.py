@@ -28,6 +28,7 @@ from civility.supervision.problems.models import Problem
 
 TREND_MONTHS = 12
 TOP_OVERDUE_UNITS = 10
+TOP_INDICATORS = 8
 # The open statuses and their order in the status chart (待交办 is not "open" for deadlines,
 # but it is work waiting for the secretariat).
 PENDING_STATUSES = (
@@ -42,6 +43,12 @@ def problems_url(**params) -> str:
     """The problem list filtered by ``params`` (values already strings or ints)."""
     query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
     return f"{reverse('problem_list')}?{query}" if query else reverse("problem_list")
+
+
+def inspections_url(**params) -> str:
+    """The inspection list filtered by ``params``."""
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return f"{reverse('inspection_list')}?{query}"
 
 
 def street_trend(
@@ -203,6 +210,16 @@ def dashboard_data(headquarters, today: date, *, now: datetime | None = None) ->
     trend = street_trend(periods, streets, published, live)
     by_site_type = counting.field_by_site_type(headquarters, period, now=now)
     by_indicator = counting.items_by_indicator(headquarters, period, now=now)
+    # Each bar clicks through to the month's visits behind it.
+    month = {
+        "status": "submitted",
+        "date_from": f"{period.first:%Y-%m-%d}",
+        "date_to": f"{period.last:%Y-%m-%d}",
+    }
+    for row in by_site_type:
+        row["url"] = inspections_url(site_type=row["site_type"], **month)
+    for row in by_indicator:
+        row["url"] = inspections_url(failed_indicator=row["indicator"], **month)
 
     return {
         "headquarters": headquarters,
@@ -225,5 +242,14 @@ def dashboard_data(headquarters, today: date, *, now: datetime | None = None) ->
             "categories": categories,
             "status": status,
             "overdue": overdue_units,
+            "site_types": [
+                {"name": r["name"], "value": float(r["score"]), "url": r["url"]}
+                for r in by_site_type
+            ],
+            "indicators": [
+                {"name": f"{r['code']} {r['name']}", "value": r["failed"], "url": r["url"]}
+                for r in by_indicator[:TOP_INDICATORS]
+                if r["failed"]
+            ],
         },
     }

@@ -15,6 +15,7 @@ from civility.reports.permissions import (
     can_view_dashboard,
     can_view_rankings,
     can_view_reports,
+    own_unit_page,
     reports_visible_to,
 )
 from civility.reports.views.rankings import pick_headquarters
@@ -50,7 +51,16 @@ def latest_section(request) -> dict | None:
     return {"latest_reports": latest_reports(request.user)}
 
 
+def own_unit_section(request) -> dict | None:
+    """A liaison's link to their own unit's page (scores and the counts behind them)."""
+    unit_id = own_unit_page(request.user)
+    if unit_id is None:
+        return None
+    return {"own_unit": request.user.unit}
+
+
 register_nav(NavEntry("reports", _("通报"), "report_index", 30, can_view_reports, "/reports/"))
 register_nav(NavEntry("rankings", _("考评排名"), "rankings", 40, can_view_rankings, "/rankings/"))
 register_home_section(HomeSection("dashboard", "reports/dashboard.html", 10, dashboard_section))
+register_home_section(HomeSection("own_unit", "reports/_home_unit.html", 15, own_unit_section))
 register_home_section(HomeSection("latest", "reports/_home_latest.html", 60, latest_section))

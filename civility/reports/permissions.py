@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from civility.core.permissions import is_secretariat, sees_everything, signed_in
+from civility.core.permissions import is_secretariat, is_unit_liaison, sees_everything, signed_in
 from civility.reports.models import Report
 
 
@@ -43,3 +43,16 @@ def can_record_veto(user) -> bool:
 def can_view_dashboard(user) -> bool:
     """The campaign dashboard on the home page: leaders and the secretariat."""
     return sees_everything(user)
+
+
+def can_view_unit_page(user, unit) -> bool:
+    """A unit's page (/units/<pk>/): the secretariat and leaders for every unit, a liaison for
+    their own unit only."""
+    return sees_everything(user) or is_unit_liaison(user, unit.pk)
+
+
+def own_unit_page(user) -> int | None:
+    """The unit whose page a liaison is sent to instead of the district ranking."""
+    if not sees_everything(user) and is_unit_liaison(user, getattr(user, "unit_id", None)):
+        return user.unit_id
+    return None

@@ -6,7 +6,7 @@ from civility.reports.converters import (
     ReportKindConverter,
     WeekConverter,
 )
-from civility.reports.views import rankings, reports
+from civility.reports.views import rankings, reports, units
 
 register_converter(WeekConverter, "week")
 register_converter(MonthConverter, "month")
@@ -76,6 +76,7 @@ urlpatterns = [
     ),
     path("rankings/", rankings.rankings, name="rankings"),
     path("rankings/annual/<int:year>/", rankings.annual, name="rankings_annual"),
+    path("units/<int:pk>/", units.unit_page, name="unit_page"),
     path("rankings/vetoes/", rankings.veto_list, name="veto_list"),
     path("rankings/vetoes/new/", rankings.veto_new, name="veto_new"),
 ]

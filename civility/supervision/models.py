@@ -14,7 +14,7 @@ models from their area.
 from civility.supervision.commentary.models import Commentary, CommentaryReceipt
 from civility.supervision.drives.models import Drive, DriveTarget
 from civility.supervision.inspections.models import Inspection, InspectionTeam
-from civility.supervision.inspections.visits import SiteVisit, SiteVisitItem
+from civility.supervision.inspections.visits import DraftMark, SiteVisit, SiteVisitItem
 from civility.supervision.notifications.models import Notification
 from civility.supervision.problems.models import (
     ExtensionRequest,
@@ -27,6 +27,7 @@ from civility.supervision.problems.models import (
 __all__ = [
     "Commentary",
     "CommentaryReceipt",
+    "DraftMark",
     "Drive",
     "DriveTarget",
     "ExtensionRequest",

@@ -131,6 +131,8 @@
     bars("chart-category", data.categories || [], "本月尚未发现问题", RED);
     status(data.status || []);
     bars("chart-overdue", data.overdue || [], "没有逾期问题", "#b25e00");
+    bars("chart-site-types", data.site_types || [], "本月尚无点位测评", "#175cd3");
+    bars("chart-indicators", data.indicators || [], "本月尚无不合格测评项", RED);
   }
 
   var pending = null;

@@ -29,9 +29,10 @@ def assert_error_page(response, status, title):
     return body
 
 
-def test_liaison_opening_rankings_gets_the_chinese_403(client, liaison):
+def test_liaison_opening_vetoes_gets_the_chinese_403(client, liaison):
+    # (/rankings/ itself sends a liaison to their own unit's page.)
     client_for(client, liaison)
-    body = assert_error_page(client.get("/rankings/"), 403, "无权访问")
+    body = assert_error_page(client.get("/rankings/vetoes/"), 403, "无权访问")
     assert "您没有权限查看此页面" in body
     # Signed in: the page keeps the user menu and the navigation.
     assert 'class="mainnav"' in body and "t_liaison" in body

@@ -6,6 +6,7 @@ here they must appear on the pages and in the exports exactly as worked out ther
 
 import csv
 import io
+import re
 from html.parser import HTMLParser
 
 import openpyxl
@@ -85,7 +86,7 @@ def test_rankings_open_for_leaders_and_secretariat(client, request, persona):
     assert "考评排名" in response.content.decode()
 
 
-@pytest.mark.parametrize("persona", ["liaison", "inspector", "representative"])
+@pytest.mark.parametrize("persona", ["inspector", "representative"])
 def test_rankings_denied_to_other_roles(client, request, persona):
     client.force_login(request.getfixturevalue(persona))
     assert client.get("/rankings/").status_code == 403
@@ -132,7 +133,8 @@ def test_rankings_show_the_hand_worked_march_scores(client, march):
     assert marks["D1"] == marks["D2"] == "黑榜 总分66.7，按期办结率67%，返工率0%"
     # B1 is 未考评: not in the table, named in one line, and on the 红榜 for its praise.
     assert "B1" not in marks
-    assert 'id="unassessed-community">本月未考评单位：B1</p>' in html
+    b1 = march["u"]["B1"].pk
+    assert f'id="unassessed-community">本月未考评单位：<a href="/units/{b1}/">B1</a></p>' in html
     red = html[html.index('id="red-list"') : html.index('id="black-list"')]
     assert "B1" in red and "点评表扬：点评（3月18日）" in red and "D3" in red
     assert "2026年3月考评排名" in html
@@ -207,6 +209,7 @@ def test_rankings_xlsx_export_has_a_sheet_per_kind_with_the_rows_shown(client, m
         assert rows[0] == (
             "名次", "单位", "点位次数", "不合格项", "现场分", "到期问题", "按期办结", "提交整改",
             "退回", "督办", "整改分", "总分", "等次", "说明", "红榜", "黑榜", "同奖同罚",
+            "不合格项（按指标）",
         )  # fmt: skip
         shown = [(r[0], r[1], r[6], r[7]) for r in tables[kind]]
         exported = [(str(r[0]), r[1], f"{float(r[11]):.1f}", r[12]) for r in rows[1:] if r[0]]
@@ -215,6 +218,8 @@ def test_rankings_xlsx_export_has_a_sheet_per_kind_with_the_rows_shown(client, m
     a = next(r for r in book["街道"].iter_rows(values_only=True) if r[1] == "A")
     assert a[2:13] == (4, 2, 82.9, 3, 3, 4, 1, 1, 85.0, 83.5, "良好")
     assert a[15] == "点评批评：点评（3月18日）"
+    # A's two failed items, by indicator: "<code> <name> <n>项" adding up to 2.
+    assert sum(int(n) for n in re.findall(r" (\d+)项", a[17])) == 2
     d1 = next(r for r in book["区直部门"].iter_rows(values_only=True) if r[1] == "D1")
     assert d1[15] == "总分66.7，按期办结率67%，返工率0%"  # 黑榜
     a1 = next(r for r in book["社区"].iter_rows(values_only=True) if r[1] == "A1")

@@ -31,9 +31,14 @@ from civility.core.periods import MONTH, Period
 from civility.org.models import Headquarters, Unit
 from civility.reports import annual as yearly
 from civility.reports import scoring
-from civility.reports.dashboard import problems_url
 from civility.reports.models import Report, Veto
-from civility.reports.permissions import can_record_veto, can_view_rankings, reports_visible_to
+from civility.reports.permissions import (
+    can_record_veto,
+    can_view_rankings,
+    own_unit_page,
+    reports_visible_to,
+)
+from civility.reports.unit_page import count_links, failed_by_indicator, unit_url
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 REGION = "rankings-region"
@@ -56,6 +61,7 @@ RANKING_HEADERS = [
     "红榜",
     "黑榜",
     "同奖同罚",
+    "不合格项（按指标）",
 ]
 ANNUAL_HEADERS = [
     "类别",
@@ -130,9 +136,8 @@ def parse_month(raw: str | None, today: date) -> tuple[Period, str]:
     return current, _("月份格式不正确（应为 2026-03 这样的年月），已显示本月排名。")
 
 
-def _row(u: scoring.UnitScore, kind: str, month_from: str) -> dict:
+def _row(u: scoring.UnitScore, period: Period, today: date, by_indicator: dict) -> dict:
     listed = u.on_red_list or u.on_black_list
-    unit_filter = {"street": u.unit_id} if kind == Unit.Kind.STREET else {"unit": u.unit_id}
     return {
         "unit_id": u.unit_id,
         "rank": u.rank,
@@ -159,12 +164,15 @@ def _row(u: scoring.UnitScore, kind: str, month_from: str) -> dict:
         "black": u.black_reasons,
         # 同奖同罚 is named with a list entry only.
         "partners": u.partners if listed else [],
-        "url": problems_url(**unit_filter, date_from=month_from),
-        "unit_url": problems_url(unit=u.unit_id, date_from=month_from),
+        "url": unit_url(u.unit_id),
+        "links": count_links(u.unit_id, u.kind, period, today),
+        "failed_by_indicator": by_indicator.get(u.unit_id, "") if u.is_area else "",
     }
 
 
-def ranking_rows(scores: scoring.MonthlyScores, month_from: str) -> list[dict]:
+def ranking_rows(
+    scores: scoring.MonthlyScores, period: Period, today: date, by_indicator: dict
+) -> list[dict]:
     """One section per unit kind: assessed rows (the page's table and the exports) and the
     未考评 units (one line on the page, rows marked 未考评 in the exports)."""
     sections = []
@@ -173,8 +181,10 @@ def ranking_rows(scores: scoring.MonthlyScores, month_from: str) -> list[dict]:
             {
                 "kind": kind,
                 "label": label,
-                "rows": [_row(u, kind, month_from) for u in units],
-                "unassessed": [_row(u, kind, month_from) for u in scores.unassessed(kind)],
+                "rows": [_row(u, period, today, by_indicator) for u in units],
+                "unassessed": [
+                    _row(u, period, today, by_indicator) for u in scores.unassessed(kind)
+                ],
             }
         )
     return sections
@@ -199,6 +209,7 @@ def ranking_export_row(row: dict) -> list:
         "；".join(row["red"]),
         "；".join(row["black"]),
         "；".join(row["partners"]),
+        row["failed_by_indicator"],
     ]
 
 
@@ -218,7 +229,11 @@ def _export_rankings(sections, hq, month: Period, export_format: str):
 
 @login_required
 def rankings(request):
-    """考评排名 of one month: a table per unit kind, with 红榜/黑榜 and 同奖同罚."""
+    """考评排名 of one month: a table per unit kind, with 红榜/黑榜 and 同奖同罚. A liaison is
+    sent to their own unit's page instead."""
+    own = own_unit_page(request.user)
+    if own is not None and not can_view_rankings(request.user):
+        return redirect("unit_page", pk=own)
     _require(can_view_rankings(request.user))
     hq, hq_list = pick_headquarters(request)
     if hq is None:
@@ -228,8 +243,8 @@ def rankings(request):
     current = Period.of(today, MONTH)
     year, month = shown.year, shown.number
     scores = scoring.monthly_scores(hq, year, month)
-    month_from = f"{shown.first:%Y-%m-%d}"
-    sections = ranking_rows(scores, month_from)
+    by_indicator = failed_by_indicator(hq, shown)
+    sections = ranking_rows(scores, shown, today, by_indicator)
     export_format = request.GET.get("_export")
     if export_format in FORMATS:
         return _export_rankings(sections, hq, shown, export_format)
@@ -303,6 +318,9 @@ def annual_export_row(row: yearly.AnnualScore) -> list:
 @login_required
 def annual(request, year: int):
     """年度考评 of every 文明委成员单位 (SPEC §6), with 一票否决 and 评先评优资格."""
+    own = own_unit_page(request.user)
+    if own is not None and not can_view_rankings(request.user):
+        return redirect("unit_page", pk=own)
     _require(can_view_rankings(request.user))
     hq, _hq_list = pick_headquarters(request)
     if hq is None:

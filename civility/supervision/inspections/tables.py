@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from civility.org.models import Unit
+from civility.org.models import Indicator, SiteType, Unit
 from civility.supervision.inspections.models import Inspection, InspectionTeam
 from civility.supervision.inspections.permissions import can_edit_inspection
+from civility.supervision.inspections.visits import SiteVisit, SiteVisitItem
 
 
 def _td(name: str, label=None, *, num: bool = False) -> dict:
@@ -123,6 +124,27 @@ class InspectionFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("状态"), choices=Inspection.Status.choices, empty_label=_("全部状态")
     )
+    # The visits behind a unit's 现场分 (/rankings/, /units/<pk>/): inspections that visited a
+    # site in the street's or community's area.
+    unit = django_filters.ModelChoiceFilter(
+        label=_("点位所在单位"),
+        queryset=Unit.objects.none(),
+        method="filter_unit",
+        empty_label=_("全部单位"),
+    )
+    # The dashboard's 得分率 charts click through to the visits behind a bar.
+    site_type = django_filters.ModelChoiceFilter(
+        label=_("点位类型"),
+        queryset=SiteType.objects.all(),
+        method="filter_site_type",
+        empty_label=_("全部类型"),
+    )
+    failed_indicator = django_filters.ModelChoiceFilter(
+        label=_("不合格测评指标"),
+        queryset=Indicator.objects.all(),
+        method="filter_failed_indicator",
+        empty_label=_("全部指标"),
+    )
     date_from = django_filters.DateFilter(
         label=_("起始日期"),
         field_name="date",
@@ -138,7 +160,18 @@ class InspectionFilter(django_filters.FilterSet):
 
     class Meta:
         model = Inspection
-        fields = ["mine", "team", "kind", "street", "status", "date_from", "date_to"]
+        fields = [
+            "mine",
+            "team",
+            "kind",
+            "street",
+            "status",
+            "date_from",
+            "date_to",
+            "unit",
+            "site_type",
+            "failed_indicator",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -148,6 +181,24 @@ class InspectionFilter(django_filters.FilterSet):
         self.filters["street"].queryset = Unit.objects.filter(
             kind=Unit.Kind.STREET, active=True
         ).order_by("headquarters", "order", "id")
+        self.filters["unit"].queryset = Unit.objects.filter(
+            kind__in=[Unit.Kind.STREET, Unit.Kind.COMMUNITY], active=True
+        ).order_by("headquarters", "kind", "order", "id")
+
+    def filter_unit(self, queryset, name, value):
+        key = "site__street" if value.kind == Unit.Kind.STREET else "site__community"
+        visited = SiteVisit.objects.filter(**{key: value}).values("inspection_id")
+        return queryset.filter(pk__in=visited)
+
+    def filter_site_type(self, queryset, name, value):
+        visited = SiteVisit.objects.filter(site__type=value).values("inspection_id")
+        return queryset.filter(pk__in=visited)
+
+    def filter_failed_indicator(self, queryset, name, value):
+        failed = SiteVisitItem.objects.filter(
+            result=SiteVisitItem.Result.FAIL, item__indicator=value
+        ).values("visit__inspection_id")
+        return queryset.filter(pk__in=failed)
 
     def filter_mine(self, queryset, name, value):
         if not value or self.request is None:

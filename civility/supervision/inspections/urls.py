@@ -25,5 +25,6 @@ urlpatterns = [
     path(
         "inspections/<int:pk>/summary/", inspections.inspection_summary, name="inspection_summary"
     ),
+    path("inspections/<int:pk>/marks/", inspections.inspection_mark, name="inspection_mark"),
     path("inspections/<int:pk>/submit/", inspections.inspection_submit, name="inspection_submit"),
 ]

@@ -23,8 +23,8 @@ from django_htmx.http import HttpResponseClientRedirect
 from civility.core.htmx import toast, wants_partial
 from civility.core.params import parse_id
 from civility.core.tables import HtmxTableView
-from civility.org.models import Site
-from civility.supervision.inspections import services
+from civility.org.models import ChecklistItem, Site
+from civility.supervision.inspections import checklist_editor, services
 from civility.supervision.inspections.forms import (
     NewInspectionForm,
     ProblemForm,
@@ -188,13 +188,16 @@ def _site_results(inspection: Inspection, query: str) -> list[Site]:
 
 def _context(request, inspection: Inspection, **extra) -> dict:
     editable = can_edit_inspection(request.user, inspection)
-    sites = list(inspection.sites.select_related("street").order_by("name"))
+    sites = list(inspection.sites.select_related("street", "type").order_by("name"))
+    problems = _problem_rows(request, inspection)
     context = {
         "inspection": inspection,
         "editable": editable,
         "sites": sites,
         "site_ids": {site.pk for site in sites},
-        "problems": _problem_rows(request, inspection),
+        "problems": problems,
+        # The 测评 checklist of each site with its 得分率 so far (SPEC §6).
+        "sheets": checklist_editor.sheets(inspection, sites, problems) if editable else [],
         "inspectors": list(inspection.inspectors.order_by("id")),
         "nav_section": "inspections",
         "site_limit": SITE_RESULTS,
@@ -223,6 +226,18 @@ def inspection_detail(request, pk):
     if query and can_edit_inspection(request.user, inspection):
         # Without JavaScript the site search is a plain GET form back to this page.
         extra = {"query": query, "results": _site_results(inspection, query), "searched": True}
+    item_id = parse_id(request.GET.get("for_item"))
+    if item_id is not None and can_edit_inspection(request.user, inspection):
+        # Without JavaScript, 不合格 comes back here with the problem form set for the item.
+        item = ChecklistItem.objects.filter(pk=item_id).prefetch_related("categories").first()
+        if item is not None:
+            category = next(iter(item.categories.all()), None)
+            initial = {
+                "site": parse_id(request.GET.get("site")),
+                "category": category and category.pk,
+            }
+            extra["problem_form"] = ProblemForm(inspection=inspection, initial=initial)
+            extra["for_item"] = item
     return render(request, TEMPLATE, _context(request, inspection, **extra))
 
 
@@ -350,6 +365,9 @@ def inspection_add_problem(request, pk):
         "number": problem.number,
         "category": problem.category,
     }
+    item_id = parse_id(request.POST.get("checklist_item"))
+    if item_id is not None:
+        checklist_editor.link_problem(inspection, problem.site_id, item_id, problem.pk)
     if not partial:
         messages.success(request, message)
         return redirect(reverse("inspection_detail", args=[inspection.pk]) + "#problems")
@@ -387,7 +405,8 @@ def inspection_submit(request, pk):
         return _back_to_record(request, inspection, _("该督查已提交，无需重复提交。"))
     summary = request.POST.get("summary")
     try:
-        services.submit_inspection(inspection, request.user, summary=summary)
+        marks = checklist_editor.draft_marks(inspection)
+        services.submit_inspection(inspection, request.user, summary=summary, marks=marks)
     except services.AlreadySubmitted:
         return _back_to_record(request, inspection, _("该督查已提交，无需重复提交。"))
     except ValidationError as error:
@@ -408,3 +427,47 @@ def inspection_submit(request, pk):
         % {"count": count},
         messages.SUCCESS,
     )
+
+
+@login_required
+@require_POST
+def inspection_mark(request, pk):
+    """合格 / 不合格 / 不适用 on one checklist item of one site, kept with the draft; answers
+    with the checklist and its 得分率 (and, for 不合格, the problem form set for that item)."""
+    inspection, refusal = _editable_or_refusal(request, pk)
+    if refusal:
+        return refusal
+    site = get_object_or_404(inspection.sites.all(), pk=parse_id(request.POST.get("site")) or 0)
+    sheet = next(iter(checklist_editor.sheets(inspection, [site], [])), None)
+    items = {i.item.pk: i.item for i in sheet.items} if sheet else {}
+    item = items.get(parse_id(request.POST.get("item")) or 0)
+    result = request.POST.get("result", "")
+    error = ""
+    if item is None:
+        error = _("该测评内容不属于这个点位的测评细则。")
+    elif result not in (checklist_editor.PASS, checklist_editor.FAIL, checklist_editor.NA):
+        error = _("测评结果只能是合格、不合格或不适用。")
+    elif result == checklist_editor.NA and not item.na_allowed:
+        error = _("「%(item)s」不能标为不适用。") % {"item": item.text}
+    extra = {}
+    if not error:
+        checklist_editor.set_mark(inspection, site, item, result)
+        if result == checklist_editor.FAIL:
+            # The problem that shows it, asked for at once: this site, a category of the item.
+            category = next(iter(item.categories.all()), None)
+            extra["problem_form"] = ProblemForm(
+                inspection=inspection,
+                initial={"site": site.pk, "category": category and category.pk},
+            )
+            extra["for_item"] = item
+    if not wants_partial(request, "checklist-panel"):
+        if error:
+            messages.error(request, error)
+        anchor = "#add-problem" if extra.get("for_item") else f"#sheet-{site.pk}"
+        url = reverse("inspection_detail", args=[inspection.pk])
+        if extra.get("for_item"):
+            url += f"?for_item={item.pk}&site={site.pk}"
+        return redirect(url + anchor)
+    context = _context(request, inspection, **extra)
+    response = render(request, f"{TEMPLATE}#checklist_changed", context)
+    return toast(response, error, "error") if error else response

@@ -111,6 +111,33 @@ class SiteVisitItem(models.Model):
         return f"{self.item}：{self.get_result_display()}"
 
 
+class DraftMark(models.Model):
+    """The inspector's 不合格 or 不适用 on one item of a draft inspection, kept on the server as
+    soon as it is tapped (a dropped network loses nothing) and read at submit into ``Mark``s."""
+
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("督查"), on_delete=models.CASCADE, related_name="draft_marks"
+    )
+    site = models.ForeignKey(
+        Site, verbose_name=_("点位"), on_delete=models.CASCADE, related_name="+"
+    )
+    item = models.ForeignKey(
+        ChecklistItem, verbose_name=_("测评内容"), on_delete=models.CASCADE, related_name="+"
+    )
+    result = models.CharField(_("标记"), max_length=10, choices=SiteVisitItem.Result.choices)
+    problems = models.JSONField(_("相关问题"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("测评标记（草稿）")
+        verbose_name_plural = _("测评标记（草稿）")
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "site", "item"], name="draftmark_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item}：{self.get_result_display()}"
+
+
 @dataclass(frozen=True)
 class Mark:
     """The inspector's mark on one item: 不合格 (with the problems that show it) or 不适用."""

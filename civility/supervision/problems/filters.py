@@ -6,10 +6,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civility.core.periods import Period
 from civility.org.models import ProblemCategory, Unit
 from civility.supervision.drives.models import Drive
 from civility.supervision.drives.services import family_ids
-from civility.supervision.problems.models import Problem
+from civility.supervision.problems.models import Problem, ProblemEvent
 
 DUE_CHOICES = [
     (state.value, state.label) for state in Problem.DueState if state != Problem.DueState.NONE
@@ -74,6 +75,30 @@ class ProblemFilter(django_filters.FilterSet):
         lookup_expr="date__lte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    # The counts behind a score (/rankings/, /units/<pk>/) link with these: problems due in a
+    # month, and problems 退回重改 or 督办 in a month (YYYY-MM).
+    due_from = django_filters.DateFilter(
+        label=_("期限起"),
+        field_name="deadline",
+        lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    due_to = django_filters.DateFilter(
+        label=_("期限止"),
+        field_name="deadline",
+        lookup_expr="date__lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    returned_in = django_filters.CharFilter(
+        label=_("退回月份"),
+        method="filter_event_month",
+        widget=forms.TextInput(attrs={"type": "month"}),
+    )
+    escalated_in = django_filters.CharFilter(
+        label=_("督办月份"),
+        method="filter_event_month",
+        widget=forms.TextInput(attrs={"type": "month"}),
+    )
     # The liaison inbox's 待签收 and 被退回 cards (inbox.liaison_inbox) link with these; without
     # them the links listed every 待整改 problem of the unit.
     acknowledged = django_filters.ChoiceFilter(
@@ -108,6 +133,10 @@ class ProblemFilter(django_filters.FilterSet):
             "date_to",
             "acknowledged",
             "returned",
+            "due_from",
+            "due_to",
+            "returned_in",
+            "escalated_in",
         ]
 
     def __init__(self, *args, visible=None, **kwargs):
@@ -170,6 +199,20 @@ class ProblemFilter(django_filters.FilterSet):
 
     def filter_recurring(self, queryset, name, value):
         return queryset.filter(recurrence_of__isnull=(value == "no"))
+
+    def filter_event_month(self, queryset, name, value):
+        """Problems 退回重改 (``returned_in``) or 督办 (``escalated_in``) in the month ``value``
+        (YYYY-MM); a malformed month filters nothing out."""
+        try:
+            year, number = (int(part) for part in value.strip().split("-"))
+            period = Period.month(year, number)
+        except (TypeError, ValueError):
+            return queryset
+        action = "return" if name == "returned_in" else "escalate"
+        events = ProblemEvent.objects.filter(
+            action=action, at__gte=period.start, at__lt=period.end
+        ).values("problem_id")
+        return queryset.filter(pk__in=events)
 
     def filter_street(self, queryset, name, value):
         return queryset.filter(site__street=value)
