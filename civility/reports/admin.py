@@ -249,13 +249,13 @@ class ReportAdmin(admin.ModelAdmin):
             parts.append(
                 format_html(
                     "<p>督查 {} 次，点位 {} 个次；发现问题 {} 个，销号 {} 个，"
-                    "到期 {} 个，逾期 {} 个，督办 {} 件。</p>",
+                    "到期 {} 个，逾期未办结 {} 个，督办 {} 件。</p>",
                     overview.get("inspections", "—"),
                     overview.get("site_visits", "—"),
                     overview.get("found", "—"),
                     overview.get("found_closed", "—"),
                     overview.get("due", "—"),
-                    overview.get("overdue", "—"),
+                    overview.get("overdue_open", overview.get("overdue", "—")),
                     overview.get("escalations", "—"),
                 )
             )

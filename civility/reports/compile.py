@@ -13,7 +13,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -21,15 +20,13 @@ from django.utils.translation import gettext
 from civility.core.models import User
 from civility.core.periods import Period
 from civility.core.roles import Role
-from civility.reports import scoring
+from civility.reports import figures, scoring
 from civility.reports.models import Report, ReportRead
 from civility.supervision.commentary.models import Commentary
-from civility.supervision.inspections.models import Inspection
 from civility.supervision.notifications.models import Notification
 from civility.supervision.notifications.services import notify
-from civility.supervision.problems.models import Photo, Problem, ProblemEvent, Sequence
+from civility.supervision.problems.models import Sequence
 
-TYPICAL_CASES = 4
 TOP_CATEGORIES = 5
 
 
@@ -64,115 +61,28 @@ def _rate(part: int, whole: int) -> str | None:
 # --- the numbers ------------------------------------------------------------------------------
 
 
-def overview(headquarters, period: Period) -> dict:
-    """Counts for one period (three aggregate queries)."""
-    first, last, start, end = period.first, period.last, period.start, period.end
-    now = timezone.now()
-    inspections = Inspection.objects.filter(
-        headquarters=headquarters,
-        status=Inspection.Status.SUBMITTED,
-        date__gte=first,
-        date__lte=last,
-    )
-    visits = Inspection.sites.through.objects.filter(inspection__in=inspections)
-    visit_counts = visits.aggregate(visits=Count("id"), sites=Count("site", distinct=True))
-    found = Q(reported_at__gte=start, reported_at__lt=end)
-    due = Q(deadline__gte=start, deadline__lt=end)
-    closed = Q(status=Problem.Status.CLOSED)
-    late = Q(status__in=Problem.OPEN_STATUSES, deadline__lt=now) | Q(
-        closed, closed_at__gt=F("deadline")
-    )
-    counts = (
-        Problem.objects.filter(headquarters=headquarters)
-        .exclude(status=Problem.Status.VOID)
-        .aggregate(
-            found=Count("id", filter=found),
-            found_closed=Count("id", filter=found & closed),
-            found_open=Count("id", filter=found & Q(status__in=Problem.OPEN_STATUSES)),
-            closed_in_period=Count("id", filter=Q(closed_at__gte=start, closed_at__lt=end)),
-            due=Count("id", filter=due),
-            due_on_time=Count("id", filter=due & closed & Q(closed_at__lte=F("deadline"))),
-            overdue=Count("id", filter=due & late),
-        )
-    )
-    escalations = ProblemEvent.objects.filter(
-        problem__headquarters=headquarters, action="escalate", at__gte=start, at__lt=end
-    ).count()
-    return {
-        "inspections": inspections.count(),
-        "site_visits": visit_counts["visits"],
-        "sites": visit_counts["sites"],
-        **counts,
-        "escalations": escalations,
-        "closure_rate": _rate(counts["found_closed"], counts["found"]),
-        "on_time_rate": _rate(counts["due_on_time"], counts["due"]),
-    }
+def overview(headquarters, period: Period, *, now=None) -> dict:
+    """The period's counts as at its end (see ``figures``)."""
+    return figures.PeriodFigures(headquarters, period, now=now).overview()
+
+
+CHANGE_KEYS = (
+    "inspections",
+    "site_visits",
+    "found",
+    "found_closed",
+    "due_closed_late",
+    "overdue_open",
+    "escalations",
+)
 
 
 def _changes(current: dict, previous: dict) -> dict:
     return {
         key: current[key] - previous[key]
-        for key in ("inspections", "site_visits", "found", "found_closed", "overdue", "escalations")
+        for key in CHANGE_KEYS
+        if key in current and key in previous
     }
-
-
-def _breakdowns(headquarters, period: Period) -> dict:
-    start, end = period.start, period.end
-    found = Problem.objects.filter(
-        headquarters=headquarters, reported_at__gte=start, reported_at__lt=end
-    ).exclude(status=Problem.Status.VOID)
-    by_street = list(
-        found.values(name=F("site__street__name"))
-        .annotate(count=Count("id"), closed=Count("id", filter=Q(status=Problem.Status.CLOSED)))
-        .order_by("-count", "name")
-    )
-    by_category = list(
-        found.values(name=F("category__name"))
-        .annotate(count=Count("id"))
-        .order_by("-count", "name")
-    )
-    return {"by_street": by_street, "by_category": by_category}
-
-
-def _problem_rows(problems) -> list[dict]:
-    return [
-        {
-            "number": p.number,
-            "site": p.site.name,
-            "street": p.site.street.name,
-            "category": p.category.name,
-            "unit": p.primary_unit.name if p.primary_unit_id else "",
-            "status": p.get_status_display(),
-            "deadline": f"{timezone.localtime(p.deadline):%Y-%m-%d %H:%M}" if p.deadline else "",
-            "closed_at": (
-                f"{timezone.localtime(p.closed_at):%Y-%m-%d %H:%M}" if p.closed_at else ""
-            ),
-            "escalated": p.escalation_level > 0,
-            "description": p.description,
-        }
-        for p in problems
-    ]
-
-
-def _typical(headquarters, period: Period) -> list[dict]:
-    """Escalated or late problems of the period first, each with before/after photo ids."""
-    start, end = period.start, period.end
-    photos = Prefetch("photos", queryset=Photo.objects.only("id", "kind", "problem_id"))
-    problems = (
-        Problem.objects.filter(
-            headquarters=headquarters, reported_at__gte=start, reported_at__lt=end
-        )
-        .exclude(status=Problem.Status.VOID)
-        .filter(Exists(Photo.objects.filter(problem=OuterRef("pk"), kind=Photo.Kind.BEFORE)))
-        .select_related("site__street", "category", "primary_unit")
-        .prefetch_related(photos)
-        .order_by("-escalation_level", "-rework_count", "-deduction", "reported_at")[:TYPICAL_CASES]
-    )
-    rows = _problem_rows(problems)
-    for row, problem in zip(rows, problems, strict=True):
-        row["before_photos"] = [p.id for p in problem.photos.all() if p.kind == Photo.Kind.BEFORE]
-        row["after_photos"] = [p.id for p in problem.photos.all() if p.kind == Photo.Kind.AFTER]
-    return rows
 
 
 def _commentary(headquarters, period: Period) -> list[dict]:
@@ -223,22 +133,17 @@ def _list_row(row: scoring.UnitScore, reasons: list[str]) -> dict:
     }
 
 
-def monthly_data(headquarters, period: Period) -> dict:
-    first, last, start, end = period.first, period.last, period.start, period.end
+def monthly_data(headquarters, period: Period, *, now=None) -> dict:
+    first, last = period.first, period.last
     year, month = period.year, period.number
     before = period.previous()
-    current, previous = overview(headquarters, period), overview(headquarters, before)
+    figures_now = figures.PeriodFigures(headquarters, period, now=now)
+    current = figures_now.overview()
+    previous = figures.PeriodFigures(headquarters, before, now=now).overview()
     scores = scoring.monthly_scores(headquarters, year, month)
     previous_scores = scoring.monthly_scores(headquarters, before.year, before.number).by_unit()
-    problems = (
-        Problem.objects.filter(
-            headquarters=headquarters, reported_at__gte=start, reported_at__lt=end
-        )
-        .exclude(status=Problem.Status.VOID)
-        .select_related("site__street", "category", "primary_unit")
-        .order_by("reported_at", "id")
-    )
-    breakdowns = _breakdowns(headquarters, period)
+    criticised, exemplary = figures_now.typical()
+    by_category = figures_now.by_category()
     return {
         "period": {
             "first": f"{first:%Y-%m-%d}",
@@ -259,23 +164,27 @@ def monthly_data(headquarters, period: Period) -> dict:
         ],
         "red_list": [_list_row(u, u.red_reasons) for u in scores.red_list],
         "black_list": [_list_row(u, u.black_reasons) for u in scores.black_list],
-        "top_categories": breakdowns["by_category"][:TOP_CATEGORIES],
-        "by_street": breakdowns["by_street"],
-        "typical": _typical(headquarters, period),
+        "top_categories": by_category[:TOP_CATEGORIES],
+        "by_street": figures_now.by_street(),
+        "units_named": figures_now.units_named(),
+        "typical": criticised,
+        "exemplary": exemplary,
         "commentary": _commentary(headquarters, period),
-        "problems": _problem_rows(problems),
+        "problems": figures_now.problem_rows(),
     }
 
 
-def weekly_data(headquarters, period: Period) -> dict:
-    breakdowns = _breakdowns(headquarters, period)
+def weekly_data(headquarters, period: Period, *, now=None) -> dict:
+    figures_now = figures.PeriodFigures(headquarters, period, now=now)
+    criticised, exemplary = figures_now.typical()
     return {
         "period": {"first": f"{period.first:%Y-%m-%d}", "last": f"{period.last:%Y-%m-%d}"},
-        "overview": overview(headquarters, period),
-        "by_street": breakdowns["by_street"],
-        "by_category": breakdowns["by_category"],
+        "overview": figures_now.overview(),
+        "by_street": figures_now.by_street(),
+        "by_category": figures_now.by_category(),
         "commentary": _commentary(headquarters, period),
-        "typical": _typical(headquarters, period),
+        "typical": criticised,
+        "exemplary": exemplary,
     }
 
 
@@ -303,14 +212,14 @@ def default_narrative(kind: str, data: dict, period: Period) -> dict:
         f"{when}，各督查组共开展督查{o['inspections']}次，检查点位{o['site_visits']}个次，"
         f"发现问题{o['found']}个，已整改销号{o['found_closed']}个，"
         f"整改完成率{o['closure_rate'] or '—'}%；到期问题{o['due']}个，"
-        f"按期整改率{o['on_time_rate'] or '—'}%，逾期{o['overdue']}个，"
-        f"新增督办{o['escalations']}件。"
+        f"按期整改率{o['on_time_rate'] or '—'}%，逾期办结{o['due_closed_late']}个；"
+        f"截至期末逾期未办结{o['overdue_open']}个，新增督办{o['escalations']}件。"
     )
     if kind == Report.Kind.MONTHLY:
         change = data["change"]
         summary += (
             f"与上月相比，发现问题{_signed(change['found'])}个，"
-            f"逾期问题{_signed(change['overdue'])}个。"
+            f"逾期未办结问题{_signed(change['overdue_open'])}个。"
         )
         top = "、".join(f"{c['name']}（{c['count']}个）" for c in data["top_categories"])
         problems = (
@@ -328,10 +237,10 @@ def default_narrative(kind: str, data: dict, period: Period) -> dict:
 # --- compile, publish, correct ------------------------------------------------------------------
 
 
-def _compute(headquarters, period: Period) -> dict:
+def _compute(headquarters, period: Period, now=None) -> dict:
     if Report.Kind.of_period(period) == Report.Kind.MONTHLY:
-        return monthly_data(headquarters, period)
-    return weekly_data(headquarters, period)
+        return monthly_data(headquarters, period, now=now)
+    return weekly_data(headquarters, period, now=now)
 
 
 def compile_report(
@@ -349,7 +258,7 @@ def compile_report(
         published = scope.filter(status=Report.Status.PUBLISHED).first()
         if published is not None:
             return published, False
-    data = _compute(headquarters, span)
+    data = _compute(headquarters, span, now)
     narrative = default_narrative(kind, data, span)
     with transaction.atomic():
         if draft is None:

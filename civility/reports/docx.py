@@ -242,9 +242,9 @@ def _monthly_body(document, report: Report) -> None:
         _table(
             document, doc.CATEGORY_HEADERS, [doc.category_cells(r) for r in data["top_categories"]]
         )
-    if data.get("typical"):
+    if doc.cases(data):
         _subheading(document, "（二）典型问题")
-        _typical_cases(document, data["typical"])
+        _typical_cases(document, doc.cases(data))
     _heading(document, "五、整改要求")
     _text(document, narrative.get("requirements", ""))
     _paragraph(document, f"附件：{report.period_start.month}月督查问题清单", space_after=6)
@@ -273,8 +273,8 @@ def _weekly_body(document, report: Report) -> None:
         else:
             _text(document, item["title"])
     _heading(document, "五、典型问题")
-    if data.get("typical"):
-        _typical_cases(document, data["typical"])
+    if doc.cases(data):
+        _typical_cases(document, doc.cases(data))
     else:
         _text(document, "本周无典型问题。")
 

@@ -616,7 +616,7 @@ def test_detail_query_count_is_constant_in_problems_and_readers(client, march):
 
 
 def photo_ids(report):
-    case = report.snapshot["data"]["typical"][0]
+    case = report.snapshot["data"]["exemplary"][0]  # closed: 整改典型
     return case["before_photos"][0], case["after_photos"][0]
 
 
@@ -656,7 +656,7 @@ def test_report_photo_is_refused_for_other_photos(client, march):
 def test_report_photo_of_a_draft_is_refused_to_recipients(client, march):
     typical_case(march)
     draft = compile_march(march)
-    before = draft.data["typical"][0]["before_photos"][0]
+    before = draft.data["exemplary"][0]["before_photos"][0]
     url = reverse("report_photo", args=[draft.pk, before])
     assert login(client, march["D2"]).get(url).status_code == 404
     client.force_login(march["leader"])

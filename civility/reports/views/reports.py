@@ -414,7 +414,7 @@ def _readers(report: Report) -> dict:
 def _cases(report: Report, data: dict) -> list[dict]:
     """Typical cases with the URLs of their photos (served by ``report_photo``)."""
     cases = []
-    for case in data.get("typical", []):
+    for case in doc.cases(data):
         urls = {}
         for key in ("before_photos", "after_photos"):
             urls[key] = [
