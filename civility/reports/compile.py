@@ -20,9 +20,9 @@ from django.utils.translation import gettext
 from civility.core.models import User
 from civility.core.periods import Period
 from civility.core.roles import Role
-from civility.reports import figures, scoring
+from civility.reports import figures, scoring, sections
+from civility.reports import narrative as texts
 from civility.reports.models import Report, ReportRead
-from civility.supervision.commentary.models import Commentary
 from civility.supervision.notifications.models import Notification
 from civility.supervision.notifications.services import notify
 from civility.supervision.problems.models import Sequence
@@ -85,27 +85,6 @@ def _changes(current: dict, previous: dict) -> dict:
     }
 
 
-def _commentary(headquarters, period: Period) -> list[dict]:
-    first, last = period.first, period.last
-    items = (
-        Commentary.objects.filter(headquarters=headquarters, date__gte=first, date__lte=last)
-        .select_related("author")
-        .prefetch_related("units")
-        .order_by("date", "id")
-    )
-    return [
-        {
-            "date": f"{c.date:%Y-%m-%d}",
-            "kind": c.get_kind_display(),
-            "tone": c.get_tone_display(),
-            "title": c.title,
-            "author": str(c.author),
-            "units": [u.name for u in c.units.all()],
-        }
-        for c in items
-    ]
-
-
 def _score_row(row: scoring.UnitScore, previous: dict[int, scoring.UnitScore]) -> dict:
     before = previous.get(row.unit_id)
     change = before.rank - row.rank if before and before.rank and row.rank else None
@@ -142,6 +121,7 @@ def monthly_data(headquarters, period: Period, *, now=None) -> dict:
     previous = figures.PeriodFigures(headquarters, before, now=now).overview()
     scores = scoring.monthly_scores(headquarters, year, month)
     previous_scores = scoring.monthly_scores(headquarters, before.year, before.number).by_unit()
+    moment = figures_now.moment
     criticised, exemplary = figures_now.typical()
     by_category = figures_now.by_category()
     return {
@@ -167,74 +147,49 @@ def monthly_data(headquarters, period: Period, *, now=None) -> dict:
         "top_categories": by_category[:TOP_CATEGORIES],
         "by_street": figures_now.by_street(),
         "units_named": figures_now.units_named(),
+        "recurrences": sections.recurrences(headquarters, period, moment),
         "typical": criticised,
         "exemplary": exemplary,
-        "commentary": _commentary(headquarters, period),
+        "teams": sections.team_work(headquarters, period, moment),
+        "commentary": sections.commentary(headquarters, period, moment),
+        "drives": sections.drive_progress(headquarters, period, moment),
         "problems": figures_now.problem_rows(),
     }
 
 
 def weekly_data(headquarters, period: Period, *, now=None) -> dict:
     figures_now = figures.PeriodFigures(headquarters, period, now=now)
+    moment = figures_now.moment
     criticised, exemplary = figures_now.typical()
     return {
         "period": {"first": f"{period.first:%Y-%m-%d}", "last": f"{period.last:%Y-%m-%d}"},
         "overview": figures_now.overview(),
+        "streets": sections.streets(headquarters, period, figures_now),
         "by_street": figures_now.by_street(),
         "by_category": figures_now.by_category(),
-        "commentary": _commentary(headquarters, period),
+        "look_back": sections.look_back(headquarters, period, moment),
+        "commentary": sections.commentary(headquarters, period, moment),
         "typical": criticised,
         "exemplary": exemplary,
+        "plan": sections.next_plan(headquarters, period),
     }
 
 
-# --- texts ------------------------------------------------------------------------------------
-
-
-def _title(period: Period) -> str:
-    if Report.Kind.of_period(period) == Report.Kind.MONTHLY:
-        return f"关于{period.label}文明城区创建督查情况的通报"
-    first, last = period.first, period.last
-    return (
-        f"{period.year}年第{period.number}周文明城区创建巡报"
-        f"（{first.month}月{first.day}日—{last.month}月{last.day}日）"
-    )
-
-
-def _signed(change: int) -> str:
-    return f"增加{change}" if change > 0 else (f"减少{-change}" if change < 0 else "持平")
-
-
-def default_narrative(kind: str, data: dict, period: Period) -> dict:
-    o = data["overview"]
-    when = period.label if kind == Report.Kind.MONTHLY else "本周"
-    summary = (
-        f"{when}，各督查组共开展督查{o['inspections']}次，检查点位{o['site_visits']}个次，"
-        f"发现问题{o['found']}个，已整改销号{o['found_closed']}个，"
-        f"整改完成率{o['closure_rate'] or '—'}%；到期问题{o['due']}个，"
-        f"按期整改率{o['on_time_rate'] or '—'}%，逾期办结{o['due_closed_late']}个；"
-        f"截至期末逾期未办结{o['overdue_open']}个，新增督办{o['escalations']}件。"
-    )
-    if kind == Report.Kind.MONTHLY:
-        change = data["change"]
-        summary += (
-            f"与上月相比，发现问题{_signed(change['found'])}个，"
-            f"逾期未办结问题{_signed(change['overdue_open'])}个。"
-        )
-        top = "、".join(f"{c['name']}（{c['count']}个）" for c in data["top_categories"])
-        problems = (
-            (
-                f"从督查情况看，问题主要集中在{top}等方面，部分点位问题反复出现，"
-                "长效管理机制有待加强。"
-            )
-            if top
-            else "本月督查未发现突出问题。"
-        )
-        return {"overview": summary, "problems": problems, "requirements": ""}
-    return {"overview": summary}
-
-
 # --- compile, publish, correct ------------------------------------------------------------------
+
+
+def previous_report(headquarters, period: Period) -> Report | None:
+    """The previous period's published report (its texts carry over into this draft)."""
+    return (
+        Report.objects.filter(
+            headquarters=headquarters,
+            kind=Report.Kind.of_period(period),
+            period=str(period.previous()),
+            status=Report.Status.PUBLISHED,
+        )
+        .order_by("-published_at")
+        .first()
+    )
 
 
 def _compute(headquarters, period: Period, now=None) -> dict:
@@ -259,7 +214,7 @@ def compile_report(
         if published is not None:
             return published, False
     data = _compute(headquarters, span, now)
-    narrative = default_narrative(kind, data, span)
+    narrative = texts.default_narrative(kind, data, span, previous_report(headquarters, span))
     with transaction.atomic():
         if draft is None:
             try:
@@ -271,7 +226,7 @@ def compile_report(
                         period_start=first,
                         period_end=last,
                         year=first.year,
-                        title=_title(span),
+                        title=texts.title(span),
                         data=data,
                         narrative=narrative,
                         compiled_at=now,
@@ -280,8 +235,8 @@ def compile_report(
             except IntegrityError:
                 # Another process created the draft at the same moment: update that one.
                 draft = scope.get(status=Report.Status.DRAFT)
-        # Keep whatever the secretariat already wrote; fill only what is still empty.
-        merged = {key: draft.narrative.get(key) or value for key, value in narrative.items()}
+        # Keep whatever the secretariat already wrote; refresh what is still as generated.
+        merged = texts.merge(draft.narrative, narrative)
         updated = Report.objects.filter(pk=draft.pk, status=Report.Status.DRAFT).update(
             data=data, narrative=merged, compiled_at=now, updated_at=now
         )
@@ -327,6 +282,7 @@ def publish(report: Report, *, by, now=None) -> Report:
         report.kind == Report.Kind.MONTHLY
         and not (report.narrative.get("requirements") or "").strip()
     ):
+        # Drafts come with 整改要求 pre-filled; this only stops one whose text was cleared.
         raise ValidationError({"requirements": gettext("请填写整改要求后再发布。")})
     with transaction.atomic():
         claimed = Report.objects.filter(pk=report.pk, status=Report.Status.DRAFT).update(
@@ -351,6 +307,8 @@ def publish(report: Report, *, by, now=None) -> Report:
             "narrative": report.narrative,
             "published_at": timezone.localtime(now).isoformat(),
             "issuer": report.headquarters.name,
+            "copy_to": report.narrative.get("copy_to") or report.headquarters.copy_to,
+            "printed_by": report.headquarters.printing_office_name,
             "corrects": report.corrects.number if report.corrects_id else "",
         }
         Report.objects.filter(pk=report.pk).update(

@@ -42,6 +42,18 @@ urlpatterns = [
         name="report_monthly_xlsx",
     ),
     path(
+        "reports/weekly/<week:period>.docx",
+        reports.report_docx,
+        {"kind": "weekly"},
+        name="report_weekly_docx",
+    ),
+    path(
+        "reports/weekly/<week:period>.xlsx",
+        reports.report_xlsx,
+        {"kind": "weekly"},
+        name="report_weekly_xlsx",
+    ),
+    path(
         "reports/weekly/<week:period>/print/",
         reports.report_print,
         {"kind": "weekly"},

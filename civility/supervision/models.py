@@ -1,6 +1,6 @@
 """督查点评 (SPEC §4) is one Django app, ``supervision``, whose models live in its areas:
 
-- ``inspections.models``: inspection teams and inspections (督查);
+- ``inspections.models``: inspection teams, inspections (督查) and plans (督查安排);
 - ``problems.models``: problems, photos, the event trail, extension requests (the closed loop);
 - ``commentary.models``: leaders' commentary and units' receipts (点评);
 - ``notifications.models``: in-app notifications.
@@ -10,7 +10,7 @@ models from their area.
 """
 
 from civility.supervision.commentary.models import Commentary, CommentaryReceipt
-from civility.supervision.inspections.models import Inspection, InspectionTeam
+from civility.supervision.inspections.models import Inspection, InspectionPlan, InspectionTeam
 from civility.supervision.notifications.models import Notification
 from civility.supervision.problems.models import (
     Drive,
@@ -27,6 +27,7 @@ __all__ = [
     "Drive",
     "ExtensionRequest",
     "Inspection",
+    "InspectionPlan",
     "InspectionTeam",
     "Notification",
     "Photo",

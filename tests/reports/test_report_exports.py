@@ -58,8 +58,16 @@ def test_docx_holds_number_title_and_ranking_tables(client, march):
     assert report.number in texts
     assert report.snapshot["title"] in texts
     assert "各街道、区直各部门：" in texts
-    for heading in ("一、总体情况", "二、考评排名", "三、红黑榜", "四、存在问题", "五、整改要求"):
-        assert heading in texts
+    headings = [p.text for p in document.paragraphs if p.runs and p.runs[0].font.name == "黑体"]
+    assert headings == [
+        "一、总体情况",
+        "二、考评排名",
+        "三、红黑榜",
+        "四、督查工作和领导点评",
+        "五、存在问题",
+        "六、整改要求和下一步工作",  # no drive ran: 六 closes up
+        "附件",
+    ]
     assert "各单位要立即整改。" in texts
     streets = next(
         t
@@ -243,7 +251,7 @@ def test_weekly_print_view(client, march):
     reports.publish(report, by=march["secretariat"])
     response = login(client, march["A"]).get("/reports/weekly/2026-W11/print/")
     assert response.status_code == 200
-    assert "二、分街道情况" in response.content.decode()
+    assert "二、各街道情况" in response.content.decode()
 
 
 def test_weekly_docx_and_xlsx_builders(march):
@@ -255,9 +263,9 @@ def test_weekly_docx_and_xlsx_builders(march):
     document = docx.Document(io.BytesIO(report_docx.build(report)))
     texts = [p.text for p in document.paragraphs]
     assert report.number in texts and report.title in texts
-    assert "二、分街道情况" in texts
+    assert "二、各街道情况" in texts
     workbook = openpyxl.load_workbook(io.BytesIO(report_xlsx.build(report)))
-    assert workbook.sheetnames == ["总体情况", "分街道", "分类别"]
+    assert workbook.sheetnames == ["总体情况", "分街道", "分类别", "回头看"]
 
 
 def test_list_export_holds_the_filtered_rows(client, march):

@@ -307,8 +307,18 @@ def test_weekly_report_page_has_its_own_sections(client, march):
     tree = page(response.content)
     assert overview_value(tree, "inspections") == "1"
     text = response.content.decode()
-    for heading in ("二、分街道情况", "三、分类别情况", "四、本周点评", "五、典型问题"):
-        assert heading in text
+    headings = tree.xpath("//h2[@data-block='h1']/text()")
+    assert headings == [
+        "一、总体情况",
+        "二、各街道情况",
+        "三、问题类别",
+        "四、回头看",
+        "五、本周点评",
+        "六、典型问题",
+    ]
+    streets = rows(tree, "//table[@id='street-table']/tbody/tr")
+    assert [(r[0], r[1], r[-1]) for r in streets] == [("A", "1", ""), ("B", "1", "")]
+    assert "本周未督查" not in text
 
 
 # --- editing, publishing, correcting -----------------------------------------------------------
@@ -320,8 +330,10 @@ def edit_data(report, **changes):
         "title": report.title,
         "addressees": report.addressees,
         "overview": report.narrative.get("overview", ""),
+        "work": report.narrative.get("work", ""),
         "problems": report.narrative.get("problems", ""),
         "requirements": report.narrative.get("requirements", ""),
+        "copy_to": report.narrative.get("copy_to", ""),
     }
     data.update(changes)
     return data
@@ -347,6 +359,7 @@ def test_edit_saves_the_narrative_with_htmx(client, march):
 
 def test_edit_errors_answer_200_and_change_nothing(client, march):
     draft = compile_march(march)
+    prefilled = draft.narrative["requirements"]
     response = login(client, march["secretariat"]).post(
         reverse("report_edit", args=["monthly", "2026-03"]),
         edit_data(draft, title="", requirements="新的要求"),
@@ -355,7 +368,7 @@ def test_edit_errors_answer_200_and_change_nothing(client, march):
     assert response.status_code == 200
     assert "这个字段是必填项" in response.content.decode()
     draft.refresh_from_db()
-    assert draft.narrative["requirements"] == ""
+    assert draft.narrative["requirements"] == prefilled != "新的要求"
 
 
 def test_edit_form_is_shown_only_to_the_secretariat_on_a_draft(client, march):
@@ -368,24 +381,29 @@ def test_edit_form_is_shown_only_to_the_secretariat_on_a_draft(client, march):
     )
 
 
-def test_publish_refuses_without_requirements(client, march):
+def test_publish_refuses_when_requirements_were_cleared(client, march):
     draft = compile_march(march)
     response = login(client, march["secretariat"]).post(
-        reverse("report_publish", args=["monthly", "2026-03"]), edit_data(draft), **HX
+        reverse("report_publish", args=["monthly", "2026-03"]),
+        edit_data(draft, requirements="  "),
+        **HX,
     )
     assert response.status_code == 200
     assert "请填写整改要求后再发布。" in response.content.decode()
     assert Report.objects.get(pk=draft.pk).status == Report.Status.DRAFT
 
 
-def test_publish_without_posted_texts_refuses_too(client, march):
+def test_publish_without_posted_texts_uses_the_prefilled_requirements(client, march):
     draft = compile_march(march)
+    prefilled = draft.narrative["requirements"]
+    assert prefilled.startswith("B1、D1要在本通报印发后3个工作日内完成逾期问题整改")
     response = login(client, march["secretariat"]).post(
         reverse("report_publish", args=["monthly", "2026-03"]), {"id": draft.pk}
     )
-    assert response.status_code == 200
-    assert "请填写整改要求后再发布。" in response.content.decode()
-    assert Report.objects.get(pk=draft.pk).status == Report.Status.DRAFT
+    assert response.status_code == 302
+    report = Report.objects.get(pk=draft.pk)
+    assert report.status == Report.Status.PUBLISHED
+    assert report.snapshot["narrative"]["requirements"] == prefilled
 
 
 def test_publish_saves_the_texts_and_freezes(client, march):

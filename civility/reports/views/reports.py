@@ -33,10 +33,11 @@ from civility.core.periods import Period
 from civility.core.roles import Role
 from civility.core.tables import HtmxTableView
 from civility.org.models import Headquarters
+from civility.reports import bulletin, docx, xlsx
 from civility.reports import compile as reports
 from civility.reports import document as doc
-from civility.reports import docx, xlsx
 from civility.reports.forms import CompileForm, ReportFilter, ReportTextForm
+from civility.reports.layout import grouped
 from civility.reports.models import Report, ReportRead
 from civility.reports.permissions import (
     can_compile_reports,
@@ -411,72 +412,42 @@ def _readers(report: Report) -> dict:
     }
 
 
-def _cases(report: Report, data: dict) -> list[dict]:
-    """Typical cases with the URLs of their photos (served by ``report_photo``)."""
-    cases = []
-    for case in doc.cases(data):
-        urls = {}
-        for key in ("before_photos", "after_photos"):
-            urls[key] = [
-                {
-                    "full": reverse("report_photo", args=[report.pk, pk]),
-                    "thumb": reverse("report_photo", args=[report.pk, pk]) + "?thumb=1",
-                }
-                for pk in case.get(key, [])
+def _photo_urls(report: Report, ids: list[int]) -> list[dict]:
+    return [
+        {
+            "full": reverse("report_photo", args=[report.pk, pk]),
+            "thumb": reverse("report_photo", args=[report.pk, pk]) + "?thumb=1",
+        }
+        for pk in ids
+    ]
+
+
+def sheet(report: Report) -> dict:
+    """The report's layout (``bulletin.layout``) grouped for the templates, with the URLs of the
+    typical cases' photos (served by ``report_photo``)."""
+    layout = bulletin.layout(report)
+    for block in layout.all:
+        if block.case is not None:
+            block.photos = [
+                (_("整改前"), _photo_urls(report, block.case.get("before_photos", []))),
+                (_("整改后"), _photo_urls(report, block.case.get("after_photos", []))),
             ]
-        cases.append(
-            {
-                **case,
-                "photo_columns": [
-                    ("整改前", urls["before_photos"]),
-                    ("整改后", urls["after_photos"]),
-                ],
-            }
-        )
-    return cases
+    return {
+        part: grouped(getattr(layout, part))
+        for part in ("head", "body", "foot", "annex", "imprint")
+    }
 
 
 def document_context(report: Report) -> dict:
     """What the page and the print view show (all from ``report.content``)."""
     content = report.content
-    data = content["data"]
-    day = doc.issued_on(report)
     return {
         "report": report,
         "content": content,
-        "data": data,
-        "narrative": content["narrative"],
-        # Each line of a narrative text is a paragraph (indented two characters, as 公文 are).
-        "texts": {
-            key: [line.strip() for line in (text or "").splitlines() if line.strip()]
-            for key, text in content["narrative"].items()
-        },
+        "sheet": sheet(report),
         "monthly": report.kind == Report.Kind.MONTHLY,
         "period_label": report.get_period().label,
-        "issuer": doc.issuer(report),
-        "issued": doc.chinese_date(day) if day else "",
-        "overview_rows": doc.overview_rows(data),
-        "rankings": doc.ranking_tables(data),
-        "lists": [
-            (
-                "（一）红榜",
-                "red-list",
-                [doc.list_cells(e) for e in data.get("red_list", [])],
-                "本月无单位进入红榜。",
-            ),
-            (
-                "（二）黑榜",
-                "black-list",
-                [doc.list_cells(e) for e in data.get("black_list", [])],
-                "本月无单位进入黑榜。",
-            ),
-        ],
-        "ranking_headers": doc.RANKING_HEADERS,
-        "list_headers": doc.LIST_HEADERS,
-        "problem_headers": doc.PROBLEM_HEADERS,
-        "problems": [doc.problem_cells(r) for r in data.get("problems", [])],
-        "cases": _cases(report, data),
-        "month": report.period_start.month,
+        "problems_count": len(content["data"].get("problems", [])),
     }
 
 
@@ -502,8 +473,8 @@ def _detail_context(request, report: Report, form: ReportTextForm | None = None)
         context["readers"] = _readers(report)
     context["downloads"] = {
         "print": version_url(report, "print"),
-        "docx": version_url(report, "docx") if report.kind == Report.Kind.MONTHLY else "",
-        "xlsx": version_url(report, "xlsx") if report.kind == Report.Kind.MONTHLY else "",
+        "docx": version_url(report, "docx"),
+        "xlsx": version_url(report, "xlsx"),
     }
     context["main_id"] = MAIN
     context["urls"] = {
