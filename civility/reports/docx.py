@@ -139,9 +139,33 @@ def _page(document) -> None:
     normal.font.name = BODY_FONT
     normal.font.size = Pt(BODY_SIZE)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+    _default_size(document)
     document.settings.odd_and_even_pages_header_footer = True
     _page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
     _page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
+
+
+def _default_size(document) -> None:
+    """The grid's character pitch is counted from the document's default font size (LibreOffice
+    reads ``w:docDefaults``, Word the Normal style): make both 三号."""
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        document.styles.element.insert(0, defaults)
+    run_defaults = defaults.find(qn("w:rPrDefault"))
+    if run_defaults is None:
+        run_defaults = OxmlElement("w:rPrDefault")
+        defaults.insert(0, run_defaults)
+    r_pr = run_defaults.find(qn("w:rPr"))
+    if r_pr is None:
+        r_pr = OxmlElement("w:rPr")
+        run_defaults.append(r_pr)
+    for tag in ("w:sz", "w:szCs"):
+        for old in r_pr.findall(qn(tag)):
+            r_pr.remove(old)
+        size = OxmlElement(tag)
+        size.set(qn("w:val"), str(BODY_SIZE * 2))
+        r_pr.append(size)
 
 
 def _page_number(paragraph, align) -> None:
@@ -230,17 +254,80 @@ def _case(document, block: Block, photos: dict[int, Photo]) -> None:
             _font(paragraph.add_run("（暂无）"), BODY_FONT, 10.5)
 
 
-def _imprint_rules(paragraph, *, top: bool, bottom_thick: bool) -> None:
-    if top:
-        _border(paragraph, "top", 8)  # 首条分隔线 0.35 mm
-    _border(paragraph, "bottom", 8 if bottom_thick else 6)  # 末条 0.35 mm / 中间 0.25 mm
+def _cell_border(cell, side: str, size: int) -> None:
+    tc_pr = cell._tc.get_or_add_tcPr()
+    borders = tc_pr.find(qn("w:tcBorders"))
+    if borders is None:
+        borders = OxmlElement("w:tcBorders")
+        tc_pr.append(borders)
+    rule = OxmlElement(f"w:{side}")
+    value = "single" if size else "nil"
+    for key, attr in (
+        ("w:val", value),
+        ("w:sz", str(size)),
+        ("w:space", "0"),
+        ("w:color", "000000"),
+    ):
+        rule.set(qn(key), attr)
+    borders.append(rule)
+
+
+def _imprint(document, blocks: list[Block]) -> None:
+    """版记 (§7.4): 抄送, then 印发机关 and 印发日期, in 四号仿宋 between rules — thick above, thin
+    between, thick below — as a table floating at the foot of the last page's 版心, so that its
+    last line is the page's last line."""
+    if not blocks:
+        return
+    table = document.add_table(rows=len(blocks), cols=1)
+    tbl_pr = table._tbl.tblPr
+    position = OxmlElement("w:tblpPr")
+    for key, value in (
+        ("w:vertAnchor", "margin"),
+        ("w:horzAnchor", "margin"),
+        ("w:tblpXSpec", "center"),
+        ("w:tblpYSpec", "bottom"),
+    ):
+        position.set(qn(key), value)
+    tbl_pr.append(position)
+    width = int(Decimal(TEXT_WIDTH_MM) * TWIPS_PER_MM)
+    table_width = OxmlElement("w:tblW")
+    table_width.set(qn("w:w"), str(width))
+    table_width.set(qn("w:type"), "dxa")
+    tbl_pr.append(table_width)
+    for index, block in enumerate(blocks):
+        cell = table.cell(index, 0)
+        cell.width = Mm(TEXT_WIDTH_MM)
+        paragraph = cell.paragraphs[0]
+        _no_grid(paragraph)
+        fmt = paragraph.paragraph_format
+        fmt.space_before = fmt.space_after = Pt(0)
+        fmt.right_indent = Pt(IMPRINT_SIZE)
+        if block.kind == "copy-to":
+            # One character in; a second line aligns with the text after 抄送：.
+            fmt.left_indent = Pt(IMPRINT_SIZE * 4)
+            fmt.first_line_indent = Pt(-IMPRINT_SIZE * 3)
+        else:
+            fmt.left_indent = Pt(IMPRINT_SIZE)
+            tab = Mm(TEXT_WIDTH_MM) - Pt(IMPRINT_SIZE * 2)
+            fmt.tab_stops.add_tab_stop(tab, WD_TAB_ALIGNMENT.RIGHT)
+        _font(paragraph.add_run(block.text), BODY_FONT, IMPRINT_SIZE)
+        _cell_border(cell, "left", 0)
+        _cell_border(cell, "right", 0)
+        _cell_border(cell, "top", 8 if index == 0 else 6)  # 首条 0.35 mm, then 0.25 mm
+        if index == len(blocks) - 1:
+            _cell_border(cell, "bottom", 8)  # 末条分隔线 0.35 mm
+    # A document ends with a paragraph (the page's last line belongs to the 版记 above it).
+    _paragraph(document)
 
 
 def _block(document, block: Block, photos: dict[int, Photo]) -> None:
     kind = block.kind
     center = WD_ALIGN_PARAGRAPH.CENTER
     if kind == "issuer":
-        _paragraph(document, block.text, font=TITLE_FONT, size=ISSUER_SIZE, color=RED, align=center)
+        issuer = _paragraph(
+            document, block.text, font=TITLE_FONT, size=ISSUER_SIZE, color=RED, align=center
+        )
+        issuer.paragraph_format.space_before = Mm(35)  # 上边缘至版心上边缘 35 mm (§7.2.2)
     elif kind == "blank":
         _paragraph(document)
     elif kind == "number":
@@ -269,17 +356,6 @@ def _block(document, block: Block, photos: dict[int, Photo]) -> None:
         _paragraph(document, block.text, align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=block.indent)
     elif kind == "pagebreak":
         document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    elif kind == "copy-to":
-        # 抄送：… one character in; a second line aligns with the text after the colon.
-        paragraph = _paragraph(document, block.text, size=IMPRINT_SIZE, left_chars=4, right_chars=1)
-        paragraph.paragraph_format.first_line_indent = Pt(-IMPRINT_SIZE * 3)
-        _imprint_rules(paragraph, top=True, bottom_thick=False)
-    elif kind == "printed":
-        paragraph = _paragraph(document, size=IMPRINT_SIZE, left_chars=1, right_chars=1)
-        width = Mm(TEXT_WIDTH_MM) - Pt(IMPRINT_SIZE * 2)
-        paragraph.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
-        _font(paragraph.add_run(block.text), BODY_FONT, IMPRINT_SIZE)
-        _imprint_rules(paragraph, top=False, bottom_thick=True)
     else:  # pragma: no cover - a block kind the layout does not make
         raise ValueError(kind)
 
@@ -297,8 +373,9 @@ def build(report: Report) -> bytes:
         for pk in block.case.get("before_photos", [])[:1] + block.case.get("after_photos", [])[:1]
     }
     photos = Photo.objects.in_bulk(ids) if ids else {}
-    for block in layout.all:
+    for block in layout.main + layout.annex:
         _block(document, block, photos)
+    _imprint(document, layout.imprint)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

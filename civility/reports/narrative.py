@@ -93,7 +93,7 @@ def problems_text(data: dict) -> str:
     escalated = [u for u in data.get("units_named", []) if u["escalated"]]
     if overdue:
         parts.append(
-            f"截至月末，{_names(overdue)}{len(overdue)}个单位仍有逾期未办结问题"
+            f"截至月末，{_names(overdue)}共{len(overdue)}个单位仍有逾期未办结问题"
             f"（共{sum(u['overdue'] for u in overdue)}个）。"
         )
     if escalated:

@@ -53,9 +53,12 @@ def test_docx_and_print_view_agree_line_for_line(published):
     tree = page(client.get(PRINT).content)
     printed = [
         squeeze(element.text_content())
-        for element in tree.xpath("//*[@data-block and @data-block!='table']")
+        for element in tree.xpath("//*[@data-block and not(@data-block='table')]")
+        if element.get("data-block") not in ("copy-to", "printed")
     ]
     paragraphs = [squeeze(p.text) for p in document.paragraphs]
+    # Word ends a document with a paragraph: the empty one under the floating 版记.
+    assert paragraphs.pop() == ""
     assert len(paragraphs) > 40
     assert paragraphs == printed
     # Tables too: the same tables in the same order, cell for cell.
@@ -69,6 +72,9 @@ def test_docx_and_print_view_agree_line_for_line(published):
         if table.style is not None and table.style.name == "Table Grid"
     ]
     assert word == screen
+    # And the 版记, the last table of the .docx.
+    imprint = [squeeze(p.text_content()) for p in tree.xpath("//footer[@id='doc-imprint']//p")]
+    assert [squeeze(row.cells[0].text) for row in document.tables[-1].rows] == imprint
 
 
 def test_docx_head_has_the_prescribed_blank_lines(published):
@@ -111,26 +117,41 @@ def test_docx_grid_is_22_lines_of_28_characters(published):
     assert body == 16  # 三号
 
 
+def cell_border(cell, side: str):
+    borders = cell._tc.tcPr.find(qn("w:tcBorders"))
+    rule = borders.find(qn(f"w:{side}"))
+    return rule.get(qn("w:val")), rule.get(qn("w:sz"))
+
+
 def test_docx_imprint_has_copy_to_printer_and_date_between_rules(published):
     report, client = published
-    paragraphs = open_docx(client.get(DOCX)).paragraphs
-    copy_to, printed = paragraphs[-2], paragraphs[-1]
+    document = open_docx(client.get(DOCX))
+    imprint = document.tables[-1]
+    copy_to, printed = (row.cells[0] for row in imprint.rows)
     assert copy_to.text == f"抄送：{DEFAULT_COPY_TO}。"
     day = report.published_at.astimezone()
     office = f"{report.headquarters.name}办公室"
     assert printed.text == f"{office}\t{day.year}年{day.month}月{day.day}日印发"
-    assert border(copy_to, "top")[0] == "8"  # 首条分隔线, thick
-    assert border(copy_to, "bottom")[0] == "6"  # thin
-    assert border(printed, "bottom")[0] == "8"  # 末条分隔线, thick
-    assert copy_to.runs[0].font.size.pt == printed.runs[0].font.size.pt == 14  # 四号
+    assert cell_border(copy_to, "top") == ("single", "8")  # 首条分隔线, thick
+    assert cell_border(printed, "top") == ("single", "6")  # between: thin
+    assert cell_border(printed, "bottom") == ("single", "8")  # 末条分隔线, thick
+    assert cell_border(copy_to, "left")[0] == "nil"
+    runs = [cell.paragraphs[0].runs[0] for cell in (copy_to, printed)]
+    assert [run.font.size.pt for run in runs] == [14, 14]  # 四号
+    # It floats at the foot of the last page's 版心.
+    position = imprint._tbl.tblPr.find(qn("w:tblpPr"))
+    assert (position.get(qn("w:vertAnchor")), position.get(qn("w:tblpYSpec"))) == (
+        "margin",
+        "bottom",
+    )
 
 
 def test_copy_to_follows_the_headquarters_setting(client, march):
     march["hq"].copy_to = "区委、区政府领导"
     march["hq"].save()
     publish_march(march)
-    paragraphs = open_docx(login(client, march["A"]).get(DOCX)).paragraphs
-    assert paragraphs[-2].text == "抄送：区委、区政府领导。"
+    imprint = open_docx(login(client, march["A"]).get(DOCX)).tables[-1]
+    assert imprint.rows[0].cells[0].text == "抄送：区委、区政府领导。"
 
 
 def test_docx_page_numbers_sit_outside(published):
