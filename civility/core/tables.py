@@ -13,6 +13,7 @@ from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from civility.core.exports import SafeTableExport
+from civility.core.htmx import wants_partial
 
 TABLE_REGION = "table-region"
 MAX_PER_PAGE = 200
@@ -80,8 +81,7 @@ class HtmxTableView(ExportMixin, SingleTableMixin, FilterView):
         }
 
     def get_template_names(self):
-        htmx = getattr(self.request, "htmx", None)
-        if htmx and htmx.target == TABLE_REGION and not htmx.history_restore_request:
+        if wants_partial(self.request, TABLE_REGION):
             return [f"{self.template_name}#table"]
         return [self.template_name]
 

@@ -380,7 +380,8 @@ def test_veto_new_with_htmx_redirects_the_browser(client, march):
 def test_veto_new_htmx_form_is_the_partial(client, march):
     client.force_login(march["secretariat"])
     response = client.get(
-        f"/rankings/vetoes/new/?hq={march['hq'].pk}", headers={"HX-Request": "true"}
+        f"/rankings/vetoes/new/?hq={march['hq'].pk}",
+        headers={"HX-Request": "true", "HX-Target": "modal-body"},
     )
     html = response.content.decode()
     assert html.lstrip().startswith("<form")

@@ -422,7 +422,7 @@ def test_publish_saves_the_texts_and_freezes(client, march):
 def test_publish_button_asks_for_confirmation(client, march):
     compile_march(march)
     tree = page(login(client, march["secretariat"]).get(MARCH).content)
-    assert tree.xpath("//button[@id='publish']/@data-confirm") == [
+    assert tree.xpath("//button[@id='publish']/@hx-confirm") == [
         "发布后内容将冻结，不能修改。确认发布？"
     ]
 

@@ -19,14 +19,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_htmx.http import HttpResponseClientRedirect
 
 from civility.core.exports import FORMATS, Sheet, export_response
-from civility.core.htmx import wants_partial
+from civility.core.htmx import MODAL_BODY, wants_partial
 from civility.core.params import parse_id
 from civility.core.periods import MONTH, Period
 from civility.org.models import Headquarters, Unit
@@ -102,11 +101,6 @@ def _require(allowed: bool) -> None:
 
 def _no_headquarters(request):
     return render(request, "reports/rankings_empty.html", {}, status=200)
-
-
-def _vary(response):
-    patch_vary_headers(response, ("HX-Request",))
-    return response
 
 
 # --- monthly rankings -----------------------------------------------------------------------------
@@ -248,7 +242,7 @@ def rankings(request):
     template = "reports/rankings.html"
     if wants_partial(request, REGION):
         template += "#region"
-    return _vary(render(request, template, context))
+    return render(request, template, context)
 
 
 # --- annual assessment ------------------------------------------------------------------------
@@ -314,7 +308,7 @@ def annual(request, year: int):
         "veto_url": reverse("veto_list") + "?" + urlencode({**keep, "year": year}),
         "can_record_veto": can_record_veto(request.user),
     }
-    return _vary(render(request, "reports/annual.html", context))
+    return render(request, "reports/annual.html", context)
 
 
 # --- 一票否决 -------------------------------------------------------------------------------------
@@ -415,7 +409,7 @@ def veto_list(request):
         "can_record_veto": can_record_veto(request.user),
         "new_url": reverse("veto_new") + (f"?{urlencode(keep)}" if keep else ""),
     }
-    return _vary(render(request, "reports/veto_list.html", context))
+    return render(request, "reports/veto_list.html", context)
 
 
 @login_required
@@ -452,8 +446,7 @@ def veto_new(request):
             if getattr(request, "htmx", None):
                 return HttpResponseClientRedirect(list_url)
             return redirect(list_url)
-    htmx = getattr(request, "htmx", None)
-    partial = bool(htmx and not htmx.history_restore_request)
+    partial = wants_partial(request, MODAL_BODY)
     context = {
         "hq": hq,
         "form": form,
@@ -462,4 +455,4 @@ def veto_new(request):
         "standalone": not partial,
     }
     template = "reports/veto_form.html#form" if partial else "reports/veto_form.html"
-    return _vary(render(request, template, context))
+    return render(request, template, context)

@@ -288,7 +288,7 @@ class ReportTable(tables.Table):
         sequence = ("period", "title", "number", "status", "published_at", "read")
         per_page = 20  # as the view's paginate_by, also for ?per_page=0
         empty_text = gettext_lazy("暂无通报。")
-        attrs = {"class": "table reports", "id": "report-table"}
+        attrs = {"class": "table reports phone-cards", "id": "report-table"}
         row_attrs = {
             "data-pk": lambda record: record.pk,
             "data-status": lambda record: record.status,
@@ -514,9 +514,7 @@ def report_detail(request, period: Period, kind: str):
         }
         return render(request, "reports/missing.html", context, status=404)
     reports.mark_read(report, request.user)
-    response = render(request, "reports/detail.html", _detail_context(request, report))
-    response["Vary"] = "HX-Request"
-    return response
+    return render(request, "reports/detail.html", _detail_context(request, report))
 
 
 @login_required

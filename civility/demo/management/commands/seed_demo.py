@@ -51,7 +51,6 @@ from civility.supervision.problems.models import (
     Problem,
     ProblemEvent,
 )
-from civility.supervision.problems.notices import problem_changed
 
 # Created when a headquarters has no teams yet (normally they come from fixtures/).
 DEFAULT_TEAMS = (
@@ -404,7 +403,7 @@ class Seeder:
                 f"演示数据生成失败：{problem.number}「{action.label}」（{by}）：{message}"
             ) from exc
         self._recache(problem, reporter)
-        problem_changed(problem, action, by=by)
+        workflow.announce(problem, action, by=by)
         if action == workflow.Action.REQUEST_EXTENSION:
             ExtensionRequest.objects.filter(
                 problem=problem, status=ExtensionRequest.Status.PENDING
