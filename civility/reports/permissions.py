@@ -2,8 +2,12 @@
 
 from django.db.models import QuerySet
 
-from civility.core.permissions import is_secretariat, sees_everything, signed_in
+from civility.core.permissions import has_role, is_secretariat, sees_everything, signed_in
+from civility.core.roles import Role
 from civility.reports.models import Report
+
+# Who 签阅 a published bulletin (SPEC §5); representatives read it.
+SIGNING_ROLES = (Role.LEADER, Role.LIAISON)
 
 
 def reports_visible_to(user) -> QuerySet:
@@ -43,3 +47,17 @@ def can_record_veto(user) -> bool:
 def can_view_dashboard(user) -> bool:
     """The campaign dashboard on the home page: leaders and the secretariat."""
     return sees_everything(user)
+
+
+def is_report_signer(user) -> bool:
+    return any(has_role(user, role) for role in SIGNING_ROLES)
+
+
+def can_sign_report(user, report) -> bool:
+    """签阅: leaders and liaisons, on a published bulletin (not a draft, not a superseded one)."""
+    return report.status == Report.Status.PUBLISHED and is_report_signer(user)
+
+
+def can_remind_readers(user, report) -> bool:
+    """提醒未阅/未签阅: the secretariat, on a published bulletin."""
+    return report.status == Report.Status.PUBLISHED and is_secretariat(user)

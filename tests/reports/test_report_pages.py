@@ -181,7 +181,12 @@ def test_recompile_keeps_the_edited_narrative(client, march):
 def test_draft_is_hidden_from_recipients(client, request, march, persona):
     draft = compile_march(march)
     client = login(client, request.getfixturevalue(persona))
-    assert client.get(MARCH).status_code == 404
+    response = client.get(MARCH)
+    assert response.status_code == 200  # a friendly page: not yet published
+    tree = page(response.content)
+    assert tree.xpath("string(//section[@id='report-missing']/h1)") == "2026年3月每月通报尚未发布"
+    assert draft.title not in response.content.decode()
+    assert not tree.xpath("//article[@id='report-document']")
     assert client.get(f"{MARCH}?id={draft.pk}").status_code == 404
     listing = client.get("/reports/monthly/")
     assert listing.status_code == 200
@@ -227,10 +232,26 @@ def test_malformed_period_is_not_found(client, leader, url):
 
 def test_missing_period_offers_the_secretariat_to_compile(client, secretariat, liaison):
     response = login(client, secretariat).get("/reports/monthly/2026-02/")
-    assert response.status_code == 404
-    assert reverse("report_compile", args=["monthly", "2026-02"]) in response.content.decode()
-    client.force_login(liaison)
-    assert client.get("/reports/monthly/2026-02/").status_code == 404
+    assert response.status_code == 200
+    tree = page(response.content)
+    assert tree.xpath("//form[@id='compile-missing']/@action") == [
+        reverse("report_compile", args=["monthly", "2026-02"])
+    ]
+    assert tree.xpath("//button[@id='compile-draft']/text()") == ["生成草稿"]
+
+
+def test_missing_period_tells_others_it_is_not_published_yet(client, march, liaison):
+    published = publish_march(march)
+    response = login(client, liaison).get("/reports/monthly/2026-02/")
+    assert response.status_code == 200
+    tree = page(response.content)
+    assert tree.xpath("string(//section[@id='report-missing']/h1)") == "2026年2月每月通报尚未发布"
+    assert not tree.xpath("//form[@id='compile-missing']")
+    assert tree.xpath("//a[@id='latest-published']/text()") == [published.snapshot["title"]]
+    weekly = client.get("/reports/weekly/2026-W05/")
+    assert page(weekly.content).xpath("string(//section[@id='report-missing']/h1)") == (
+        "2026年第5周（1月26日—2月1日）每周巡报尚未发布"
+    )
 
 
 # --- the document shows the frozen snapshot ----------------------------------------------------

@@ -27,13 +27,11 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from civility.core.exports import CONTENT_TYPES, download
 from civility.core.htmx import toast, wants_partial
-from civility.core.models import User
 from civility.core.params import parse_id
 from civility.core.periods import Period
-from civility.core.roles import Role
 from civility.core.tables import HtmxTableView
 from civility.org.models import Headquarters
-from civility.reports import bulletin, docx, xlsx
+from civility.reports import bulletin, docx, signoff, xlsx
 from civility.reports import compile as reports
 from civility.reports import document as doc
 from civility.reports.forms import CompileForm, ReportFilter, ReportTextForm
@@ -41,15 +39,17 @@ from civility.reports.layout import grouped
 from civility.reports.models import Report, ReportRead
 from civility.reports.permissions import (
     can_compile_reports,
+    can_remind_readers,
+    can_sign_report,
     can_view_report_readers,
     can_view_reports,
     reports_visible_to,
 )
+from civility.reports.views.signoff import SignoffForm
 from civility.supervision.problems.models import Photo
 
 NAV = {"nav_section": "reports"}
 MAIN = "report-main"
-RECIPIENT_ROLES = (Role.LEADER, Role.REPRESENTATIVE, Role.LIAISON)
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_TYPE = CONTENT_TYPES["xlsx"]
 KIND_NAMES = {Report.Kind.WEEKLY: "weekly", Report.Kind.MONTHLY: "monthly"}
@@ -376,42 +376,6 @@ report_list = login_required(ReportListView.as_view())
 # --- the document ------------------------------------------------------------------------------
 
 
-def _readers(report: Report) -> dict:
-    """阅读情况: every recipient (active leaders, representatives, liaisons) by role, read or not
-    — one query whatever the number of people."""
-
-    memberships = (
-        User.groups.through.objects.filter(
-            group__name__in=[r.value for r in RECIPIENT_ROLES], user__is_active=True
-        )
-        .annotate(
-            has_read=Exists(ReportRead.objects.filter(report=report, user=OuterRef("user_id")))
-        )
-        .select_related("user__unit", "group")
-        .order_by("user__unit__kind", "user__unit__order", "user__name", "user_id")
-    )
-    roles = {
-        role.value: {"label": _(role.label), "total": 0, "read": 0, "unread": []}
-        for role in RECIPIENT_ROLES
-    }
-    people, readers = set(), set()
-    for membership in memberships:
-        group = roles[membership.group.name]
-        group["total"] += 1
-        people.add(membership.user_id)
-        if membership.has_read:
-            group["read"] += 1
-            readers.add(membership.user_id)
-        else:
-            group["unread"].append(membership.user)
-    return {
-        "roles": list(roles.values()),
-        "total": len(people),
-        "read": len(readers),
-        "unread": len(people) - len(readers),
-    }
-
-
 def _photo_urls(report: Report, ids: list[int]) -> list[dict]:
     return [
         {
@@ -470,7 +434,11 @@ def _detail_context(request, report: Report, form: ReportTextForm | None = None)
     if report.is_draft and can_compile:
         context["form"] = form or ReportTextForm(report=report)
     if not report.is_draft and can_view_report_readers(user):
-        context["readers"] = _readers(report)
+        context["readers"] = signoff.readers(report)
+        context["can_remind"] = can_remind_readers(user, report)
+    if can_sign_report(user, report) or signoff.signature(report, user):
+        context["signoff"] = signoff.panel(report, user)
+        context["signoff_form"] = SignoffForm()
     context["downloads"] = {
         "print": version_url(report, "print"),
         "docx": version_url(report, "docx"),
@@ -495,24 +463,40 @@ def _render_main(request, report: Report, form=None, *, message="", level="succe
     return response
 
 
+def _missing(request, kind: str, period: Period):
+    """A period with nothing this person may see: a page that says so (尚未发布, or 生成草稿 for
+    the secretariat), with the latest published one — not a 404."""
+    period = _period_or_404(kind, period)
+    latest = (
+        reports_visible_to(request.user)
+        .filter(kind=kind, status=Report.Status.PUBLISHED)
+        .order_by("-period_start", "-published_at")
+        .first()
+    )
+    context = {
+        **NAV,
+        "kind": kind,
+        "period": period,
+        "period_label": period.label,
+        "kind_label": _(Report.Kind(kind).label),
+        "list_url": reverse(f"report_{KIND_NAMES[kind]}_list"),
+        "can_compile": can_compile_reports(request.user),
+        "compile_url": reverse("report_compile", args=[kind, period]),
+        "future": period.first > timezone.localdate(),
+        "latest": latest,
+        "latest_url": reports.report_url(latest) if latest else "",
+    }
+    return render(request, "reports/missing.html", context)
+
+
 @login_required
 def report_detail(request, period: Period, kind: str):
     try:
         report = select_report(request, kind, period)
     except Http404:
-        if not can_compile_reports(request.user):
-            raise
-        # The secretariat may compile a period nobody has compiled yet, from its own URL.
-        period = _period_or_404(kind, period)
-        context = {
-            **NAV,
-            "kind": kind,
-            "period": period,
-            "kind_label": _(Report.Kind(kind).label),
-            "compile_url": reverse("report_compile", args=[kind, period]),
-            "future": period.first > timezone.localdate(),
-        }
-        return render(request, "reports/missing.html", context, status=404)
+        if request.GET.get("id"):
+            raise  # a version that does not exist (or is not this person's to see)
+        return _missing(request, kind, period)
     reports.mark_read(report, request.user)
     return render(request, "reports/detail.html", _detail_context(request, report))
 
