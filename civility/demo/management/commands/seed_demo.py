@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from civility.core.models import User
 from civility.core.roles import Role
+from civility.demo.bulletins import Published, publish_history
 from civility.demo.history import (
     LEADER,
     LIAISON,
@@ -136,6 +137,11 @@ class Command(BaseCommand):
             f"问题通知 {notes.count()} 条（未读 {notes.filter(read_at__isnull=True).count()} 条）"
         )
         out(f"  新建账号 {seeder.created_users} 个（联络员、督查员；无密码，不能登录）")
+        b = seeder.bulletins
+        out(
+            f"  已发布巡报 {b.weekly} 期、通报 {b.monthly} 期（含更正 {b.corrections} 份），"
+            f"待发布草稿 {b.drafts} 份；已阅 {b.reads} 人次，签阅 {b.signatures} 人次"
+        )
 
 
 class _Outbox:
@@ -185,6 +191,7 @@ class Seeder:
         self.tz = timezone.get_current_timezone()
         self.created_users = 0
         self.commentaries: list[Commentary] = []
+        self.bulletins = Published()
 
     def run(self) -> Plan:
         with _Outbox(self.now) as self.outbox, transaction.atomic():
@@ -213,6 +220,13 @@ class Seeder:
             problems = self._problems(inspections, drives)
             self._commentaries(inspections, problems)
             self._backdate(inspections)
+            self.bulletins = publish_history(
+                self.hq,
+                secretariat=self.secretariat,
+                now=self.now,
+                outbox=self.outbox,
+                seed=self.seed,
+            )
             self.outbox.flush()
         return self.plan
 
