@@ -201,7 +201,12 @@ def head(report: Report) -> list[Block]:
         blocks.append(Block("corrects", f"（本通报更正{content['corrects']}）"))
     blocks += [
         Block("blank"),
-        Block("addressees", f"{content.get('addressees', '')}：", id="doc-addressees"),
+        Block(
+            "addressees",
+            f"{content.get('addressees', '')}：",
+            id="doc-addressees",
+            editable="addressees",
+        ),
     ]
     return blocks
 

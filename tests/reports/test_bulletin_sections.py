@@ -267,3 +267,28 @@ def test_a_plan_in_the_admin_is_the_secretariats(client, march, secretariat):
     response = login(client, secretariat).get("/admin/supervision/inspectionplan/")
     assert response.status_code == 200
     assert "2026-03-24" in response.content.decode() or "2026年3月24日" in response.content.decode()
+
+
+def test_every_text_the_secretariat_may_edit_is_marked_in_the_draft(client, march):
+    compile_march(march)
+    tree = page(login(client, march["secretariat"]).get("/reports/monthly/2026-03/").content)
+    fields = {name[3:] for name in tree.xpath("//form[@id='report-form']//*[@name]/@id")}
+    marked = set(
+        tree.xpath("//article[@id='report-document']//a[@class='rd-edit']/@data-edit-field")
+    )
+    assert (
+        fields
+        == marked
+        == {
+            "title",
+            "addressees",
+            "overview",
+            "work",
+            "problems",
+            "requirements",
+            "copy_to",
+        }
+    )
+    # Nothing is marked for those who cannot edit.
+    tree = page(login(client, march["leader"]).get("/reports/monthly/2026-03/").content)
+    assert not tree.xpath("//a[@class='rd-edit']")

@@ -433,6 +433,7 @@ def _detail_context(request, report: Report, form: ReportTextForm | None = None)
     )
     if report.is_draft and can_compile:
         context["form"] = form or ReportTextForm(report=report)
+        context["editing"] = True  # the document marks every text the form can change
     if not report.is_draft and can_view_report_readers(user):
         context["readers"] = signoff.readers(report)
         context["can_remind"] = can_remind_readers(user, report)
