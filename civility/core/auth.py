@@ -128,6 +128,12 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         ),
     }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The login form is novalidate: these say in Chinese what is missing.
+        self.fields["username"].error_messages["required"] = _("请输入用户名。")
+        self.fields["password"].error_messages["required"] = _("请输入密码。")
+
     def clean(self):
         username = (self.cleaned_data.get("username") or "").strip()
         ip = client_ip(self.request)
@@ -149,6 +155,12 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             elif username:
                 release_attempt(username, ip)
             raise
+        if self.user_cache is None:
+            # A field was left empty, so no password was checked: give the slot back, but never
+            # clear the counters (an empty password would otherwise reset them).
+            if username:
+                release_attempt(username, ip)
+            return cleaned
         if username:
             LoginFailure.objects.filter(username=username, ip_address=ip).delete()
             LoginThrottle.objects.filter(key__in=throttle_keys(username, ip)).delete()

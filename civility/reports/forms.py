@@ -83,6 +83,7 @@ class CompileForm(forms.Form):
         label=_("期间"),
         max_length=10,
         help_text=_("月报如 2026-03，周报如 2026-W11"),
+        error_messages={"required": _("请填写期间。")},
         widget=forms.TextInput(attrs={"placeholder": "2026-03", "autocomplete": "off"}),
     )
     hq = forms.ModelChoiceField(

@@ -1,9 +1,10 @@
 """What 督查点评 offers the navigation and the home page (registered in core/registry.py): an
-inspector's desk and a liaison's inbox."""
+inspector's desk and a liaison's inbox (problems, then 书面点评 to sign or answer)."""
 
 from django.utils.translation import gettext_lazy as _
 
 from civility.core.registry import HomeSection, NavEntry, register_home_section, register_nav
+from civility.supervision.commentary import inbox as commentary_inbox
 from civility.supervision.commentary.permissions import can_view_commentary_list
 from civility.supervision.inspections import desk
 from civility.supervision.inspections.permissions import can_view_inspections
@@ -24,4 +25,9 @@ register_home_section(
 )
 register_home_section(
     HomeSection("inbox", "supervision/problems/_inbox.html", 30, inbox.home_section)
+)
+register_home_section(
+    HomeSection(
+        "commentary_inbox", "supervision/commentary/_inbox.html", 31, commentary_inbox.home_section
+    )
 )

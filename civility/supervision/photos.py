@@ -144,14 +144,12 @@ class MultiplePhotoInput(forms.FileInput):
 
 class PhotosField(forms.FileField):
     """One or more photos; cleans to a list of ProcessedPhoto, an unusable file named by its
-    position. ``camera`` lets a phone open the camera at once (the inspector's and the unit's
-    photos of a site); otherwise the person picks files."""
+    position. No ``capture`` attribute: with ``multiple`` Android would open the camera and hide
+    the gallery; without it the phone offers both."""
 
-    def __init__(self, *, max_count: int = MAX_PHOTOS, camera: bool = True, **kwargs):
+    def __init__(self, *, max_count: int = MAX_PHOTOS, **kwargs):
         self.max_count = max_count
         attrs = {"accept": "image/*", "multiple": True}
-        if camera:
-            attrs["capture"] = "environment"
         kwargs.setdefault("widget", MultiplePhotoInput(attrs=attrs))
         super().__init__(**kwargs)
 

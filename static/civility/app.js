@@ -210,3 +210,43 @@
     });
   });
 })();
+
+// ==== daily use on a phone (issue 10) ====
+// The tab bar says where more tabs hide (classes more-left / more-right, drawn by app.css), and the
+// problem list's folded filters open by themselves on a wide screen and count what is set.
+(function () {
+  "use strict";
+  var WIDE = "(min-width: 641px)";
+
+  function markNav(nav) {
+    var max = nav.scrollWidth - nav.clientWidth;
+    nav.classList.toggle("more-left", nav.scrollLeft > 2);
+    nav.classList.toggle("more-right", max > 2 && nav.scrollLeft < max - 2);
+  }
+
+  function countFilters(panel) {
+    var badge = panel.querySelector("[data-filter-count]");
+    var form = panel.querySelector("form");
+    if (!badge || !form) { return; }
+    var n = 0;
+    form.querySelectorAll("input[name], select[name]").forEach(function (field) {
+      if (field.type === "hidden" || field.type === "submit") { return; }
+      if ((field.type === "checkbox" || field.type === "radio") && !field.checked) { return; }
+      if (String(field.value).trim() !== "") { n += 1; }
+    });
+    badge.textContent = n ? String(n) : "";
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var nav = document.querySelector(".mainnav");
+    if (nav) {
+      markNav(nav);
+      nav.addEventListener("scroll", function () { markNav(nav); }, { passive: true });
+      window.addEventListener("resize", function () { markNav(nav); });
+    }
+    document.querySelectorAll("[data-filter-panel]").forEach(function (panel) {
+      if (window.matchMedia(WIDE).matches) { panel.open = true; }
+      panel.addEventListener("change", function () { countFilters(panel); });
+    });
+  });
+})();

@@ -178,7 +178,7 @@ def test_dashboard_partial_links_every_figure_and_loads_charts_safely(busy_march
     assert "style=" not in html
     scripts = re.findall(r"<script([^>]*)>", html)
     assert all("src=" in attrs or 'type="application/json"' in attrs for attrs in scripts)
-    assert '/static/vendor/echarts/echarts.min.js"' in html
+    assert '/static/vendor/echarts/echarts.dashboard.min.js"' in html
     assert '/static/civility/dashboard.js"' in html
     assert '/static/civility/dashboard.css"' in html
     payload = re.search(

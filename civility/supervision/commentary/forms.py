@@ -64,7 +64,6 @@ class CommentaryForm(forms.Form):
     photos = PhotosField(
         label=_("照片"),
         required=False,
-        camera=False,
         help_text=format_lazy(_("可选，最多 {n} 张"), n=MAX_PHOTOS),
     )
     reply_days = forms.IntegerField(

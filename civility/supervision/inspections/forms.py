@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +43,16 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+def last_team_id(user, teams) -> int | None:
+    """The team of the latest inspection this person opened or took part in, among ``teams``."""
+    return (
+        Inspection.objects.filter(Q(created_by=user) | Q(inspectors=user), team__in=teams)
+        .order_by("-created_at", "-id")
+        .values_list("team_id", flat=True)
+        .first()
+    )
+
+
 class NewInspectionForm(forms.Form):
     """Step 1 on the phone: which team, what kind, which day; the rest is added on the draft."""
 
@@ -69,7 +80,7 @@ class NewInspectionForm(forms.Form):
     )
     client_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, teams, **kwargs):
+    def __init__(self, *args, teams, user=None, **kwargs):
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("date", timezone.localdate())
         kwargs["initial"].setdefault("client_token", new_token())
@@ -77,8 +88,11 @@ class NewInspectionForm(forms.Form):
         teams = teams.order_by("headquarters", "kind", "id")
         self.fields["team"].queryset = teams
         team_list = list(teams)
+        # One tap to start: the only team, else the team of the person's latest inspection.
         if len(team_list) == 1:
             self.fields["team"].initial = team_list[0].pk
+        elif team_list and user is not None:
+            self.fields["team"].initial = last_team_id(user, team_list)
         self.fields["street"].queryset = Unit.objects.filter(
             kind=Unit.Kind.STREET,
             active=True,

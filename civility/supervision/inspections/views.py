@@ -98,7 +98,7 @@ def inspection_new(request):
         existing = token and Inspection.objects.filter(client_token=token).first()
         if existing and is_inspection_author(user, existing):
             return redirect("inspection_detail", existing.pk)
-        form = NewInspectionForm(request.POST, teams=teams)
+        form = NewInspectionForm(request.POST, teams=teams, user=user)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -115,7 +115,7 @@ def inspection_new(request):
             else:
                 return redirect("inspection_detail", inspection.pk)
     else:
-        form = NewInspectionForm(teams=teams)
+        form = NewInspectionForm(teams=teams, user=user)
     context = {"form": form, "has_teams": teams.exists(), "nav_section": "inspections"}
     return render(request, "supervision/inspections/new.html", context)
 
@@ -155,21 +155,25 @@ def _problem_rows(request, inspection: Inspection) -> list[Problem]:
 
 
 def _site_results(inspection: Inspection, query: str) -> list[Site]:
-    """Up to 10 active sites of the inspection's headquarters: the exact name first, then names
-    starting with the query, names containing it, addresses; with no query, the inspection's
-    street."""
+    """Up to 10 active sites of the inspection's headquarters: the exact name first, then the
+    sites of the inspection's street (where the inspector is), each group by names starting with
+    the query, names containing it, addresses; with no query, the inspection's street."""
     sites = Site.objects.filter(headquarters=inspection.headquarters_id, active=True)
     query = query.strip()
     if query:
+        street = inspection.street_id
         sites = sites.filter(Q(name__icontains=query) | Q(address__icontains=query)).annotate(
+            exact=Case(When(name__iexact=query, then=Value(0)), default=Value(1)),
+            elsewhere=Case(When(street=street, then=Value(0)), default=Value(1))
+            if street
+            else Value(0),
             rank=Case(
-                When(name__iexact=query, then=Value(0)),
                 When(name__istartswith=query, then=Value(1)),
                 When(name__icontains=query, then=Value(2)),
                 default=Value(3),
-            )
+            ),
         )
-        order = ("rank", "name")
+        order = ("exact", "elsewhere", "rank", "name")
     elif inspection.street_id:
         sites, order = sites.filter(street=inspection.street_id), ("name",)
     else:

@@ -121,6 +121,11 @@ class ProblemFilter(django_filters.FilterSet):
         return [self.form[name] for name in self.Meta.fields if name not in self.MAIN]
 
     @property
+    def active_count(self) -> int:
+        """How many filters are set (shown on the folded 筛选 toggle of a phone)."""
+        return sum(1 for name in self.Meta.fields if str(self.data.get(name, "")).strip())
+
+    @property
     def more_active(self) -> bool:
         return any(self.data.get(name) for name in self.Meta.fields if name not in self.MAIN)
 

@@ -68,7 +68,9 @@ class ProblemActionForm(forms.Form):
         self.intro = spec.intro
         if spec.photos:
             required = spec.photos.missing is not None
-            help_text = _("可直接拍照，最多 {n} 张。") if required else _("可选，最多 {n} 张。")
+            help_text = (
+                _("可拍照或从相册选择，最多 {n} 张。") if required else _("可选，最多 {n} 张。")
+            )
             self.fields["photos"] = PhotosField(
                 label=spec.photos.label,
                 required=required,

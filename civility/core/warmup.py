@@ -1,0 +1,56 @@
+"""Work a fresh server process does once, before its first request instead of during it.
+
+Django loads the URLconf (and with it every view module, openpyxl and python-docx), fills the
+reverse-URL table, reads the translation catalogues and compiles templates lazily, on the first
+request that needs them: after a deploy or a worker restart, the first person paid about a second
+for it (issue 10: a leader's home, the annual assessment and the first Word download). ``warm_up()``
+is called by ``wsgi.py`` when the worker loads the application. It reads nothing from the
+database.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
+from django.urls import get_resolver, reverse
+from django.utils import translation
+
+logger = logging.getLogger(__name__)
+
+
+def project_templates() -> list[str]:
+    """The names of the project's own templates (the TEMPLATES DIRS), e.g. "core/home.html"."""
+    names = []
+    for engine in settings.TEMPLATES:
+        for folder in map(Path, engine.get("DIRS", [])):
+            names += sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html"))
+    return names
+
+
+def warm_up() -> dict[str, float]:
+    """Import every view, fill the URL tables, load the catalogue and compile the project's
+    templates into the cached loader; seconds spent on each."""
+    spent: dict[str, float] = {}
+    start = time.perf_counter()
+    get_resolver().url_patterns  # noqa: B018 - imports the URLconf and every view module
+    spent["urls"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    with translation.override(settings.LANGUAGE_CODE):
+        reverse("home")  # fills the reverse table (one per language)
+        translation.gettext("首页")  # reads the catalogues
+        spent["i18n"] = time.perf_counter() - start
+
+        start = time.perf_counter()
+        django_engine = engines["django"]
+        for name in project_templates():
+            try:
+                django_engine.get_template(name)
+            except (TemplateDoesNotExist, TemplateSyntaxError) as error:
+                logger.warning("warm-up: template %s: %s", name, error)
+    spent["templates"] = time.perf_counter() - start
+    return spent
