@@ -62,22 +62,31 @@ def _cases(s: Sections, cases: list[dict]) -> None:
 
 
 def _rankings(s: Sections, data: dict) -> None:
+    """A table per unit kind of the assessed units only, then one line naming the kind's 未考评
+    units (SPEC §6: a unit that was not assessed is never ranked), then the rules."""
     s.heading("考评排名", id="sec-rankings")
     tables = doc.ranking_tables(data)
     if not tables:
         s.para("本月无参评单位。")
     for table in tables:
         s.subheading(table.label)
-        s.table(
-            Table(
-                doc.RANKING_HEADERS,
-                [row.cells for row in table.rows],
-                css="rd-ranking",
-                kind=table.kind,
-                numeric=(0, 2, 3, 4),
-                row_css=["insufficient" if row.insufficient else "" for row in table.rows],
+        if table.rows:
+            s.table(
+                Table(
+                    doc.RANKING_HEADERS,
+                    [row.cells for row in table.rows],
+                    css="rd-ranking",
+                    kind=table.kind,
+                    numeric=(0, 2, 3, 4),
+                    row_css=["insufficient" if row.insufficient else "" for row in table.rows],
+                )
             )
-        )
+        else:
+            s.para("本月无考评单位。")
+        if table.unassessed:
+            s.para(table.unassessed_line, id=f"unassessed-{table.kind}")
+    if tables:
+        s.para(doc.ranking_remark(data), id="ranking-remark")
 
 
 def _lists(s: Sections, data: dict) -> None:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from civility.core.models import User
 from civility.core.periods import Period
 from civility.core.roles import Role
-from civility.reports import figures, scoring, sections
+from civility.reports import figures, score_rows, scoring, sections
 from civility.reports import narrative as texts
 from civility.reports.models import Report, ReportRead
 from civility.supervision.notifications.models import Notification
@@ -85,33 +85,6 @@ def _changes(current: dict, previous: dict) -> dict:
     }
 
 
-def _score_row(row: scoring.UnitScore, previous: dict[int, scoring.UnitScore]) -> dict:
-    before = previous.get(row.unit_id)
-    change = before.rank - row.rank if before and before.rank and row.rank else None
-    return {
-        "unit": row.name,
-        "rank": row.rank,
-        "field": _dec(row.field_score),
-        "rectification": _dec(row.rectification),
-        "total": _dec(row.total),
-        "band": row.band,
-        "insufficient": row.insufficient,
-        "visits": row.visits,
-        "due": row.due,
-        "rank_change": change,
-    }
-
-
-def _list_row(row: scoring.UnitScore, reasons: list[str]) -> dict:
-    return {
-        "unit": row.name,
-        "kind": row.kind_label,
-        "total": _dec(row.total),
-        "reasons": reasons,
-        "partners": row.partners,
-    }
-
-
 def monthly_data(headquarters, period: Period, *, now=None) -> dict:
     first, last = period.first, period.last
     year, month = period.year, period.number
@@ -120,7 +93,7 @@ def monthly_data(headquarters, period: Period, *, now=None) -> dict:
     current = figures_now.overview()
     previous = figures.PeriodFigures(headquarters, before, now=now).overview()
     scores = scoring.monthly_scores(headquarters, year, month)
-    previous_scores = scoring.monthly_scores(headquarters, before.year, before.number).by_unit()
+    rankings = score_rows.rankings(scores)
     moment = figures_now.moment
     criticised, exemplary = figures_now.typical()
     by_category = figures_now.by_category()
@@ -131,23 +104,15 @@ def monthly_data(headquarters, period: Period, *, now=None) -> dict:
             "year": year,
             "month": month,
         },
+        "scoring": score_rows.rules(scores),
         "overview": current,
         "previous": previous,
         "change": _changes(current, previous),
-        "rankings": [
-            {
-                "kind": kind,
-                "label": label,
-                "rows": [_score_row(row, previous_scores) for row in rows],
-            }
-            for kind, label, rows in scores.kinds
-        ],
-        "red_list": [_list_row(u, u.red_reasons) for u in scores.red_list],
-        "black_list": [_list_row(u, u.black_reasons) for u in scores.black_list],
+        **rankings,
         "top_categories": by_category[:TOP_CATEGORIES],
         "by_street": figures_now.by_street(),
         "units_named": figures_now.units_named(),
-        "recurrences": sections.recurrences(headquarters, period, moment),
+        "recurrences": sections.recurrences(figures_now),
         "typical": criticised,
         "exemplary": exemplary,
         "teams": sections.team_work(headquarters, period, moment),

@@ -214,12 +214,13 @@ def next_plan(headquarters, period: Period) -> list[dict]:
 # --- 五、回潮 sites ----------------------------------------------------------------------------
 
 
-def recurrences(headquarters, period: Period, moment: datetime) -> list[dict]:
+def recurrences(figures) -> list[dict]:
     """Sites where a category came back (回潮): a problem found in the period at a site where a
     problem of the same category had been closed within ``RECURRENCE_DAYS`` before.
 
     A stand-in until the campaign app records 回潮 on the problem itself (``recurrence_of``); it
-    follows the same rule (SPEC §7)."""
+    follows the same rule (SPEC §7). ``figures`` (a ``PeriodFigures``) gives the period's problems
+    as found by its end."""
     earlier = Problem.objects.filter(
         site=OuterRef("site"),
         category=OuterRef("category"),
@@ -228,10 +229,7 @@ def recurrences(headquarters, period: Period, moment: datetime) -> list[dict]:
         closed_at__gte=OuterRef("reported_at") - timedelta(days=RECURRENCE_DAYS),
     )
     rows = (
-        Problem.objects.filter(
-            headquarters=headquarters, reported_at__gte=period.start, reported_at__lt=moment
-        )
-        .exclude(status=Problem.Status.VOID)
+        Problem.objects.filter(pk__in=[state.pk for state in figures.found])
         .filter(Exists(earlier))
         .values(site_name=F("site__name"), street=F("site__street__name"), cat=F("category__name"))
         .annotate(count=Count("id"))

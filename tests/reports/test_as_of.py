@@ -1,9 +1,9 @@
 """A period's figures are taken as at its end (SPEC §5), replayed from the problems' events.
 
 On the hand-worked March of conftest.py (48-hour limits), by hand:
-- found 10 (P1–P4, the problem on the draft inspection, P5–P9), 6 of them closed, 3 open;
-- due in March 8 (all but P9 and the 待交办 one): on time P1, P4, P5, P6, P8; P2 closed after its
-  deadline (逾期办结); P3 and P7 still open at the end (逾期未办结);
+- found 18 (P1–P17 and the problem on the draft inspection), 13 of them closed, 4 open;
+- due in March 16 (all but P9 and the 待交办 one): 12 on time; P2 closed after its deadline
+  (逾期办结); P3 (B1), P7 (D1) and P14 (D2) still open at the end (逾期未办结);
 - one 督办 (P1, unit A).
 """
 
@@ -64,17 +64,17 @@ def test_march_figures_split_late_closed_from_still_open(march):
             "closure_rate",
         )
     } == {
-        "found": 10,
-        "found_closed": 6,
-        "found_open": 3,
-        "due": 8,
-        "due_on_time": 5,
+        "found": 18,
+        "found_closed": 13,
+        "found_open": 4,
+        "due": 16,
+        "due_on_time": 12,
         "due_closed_late": 1,
-        "due_open": 2,
-        "overdue_open": 2,
+        "due_open": 3,
+        "overdue_open": 3,
         "escalations": 1,
-        "on_time_rate": "62.5",
-        "closure_rate": "60.0",
+        "on_time_rate": "75.0",
+        "closure_rate": "72.2",
     }
 
 
@@ -83,6 +83,7 @@ def test_units_with_overdue_or_escalated_problems_are_named(march):
     assert [(r["unit"], r["overdue"], r["escalated"]) for r in named] == [
         ("B1", 1, 0),
         ("D1", 1, 0),
+        ("D2", 1, 0),
         ("A", 0, 1),
     ]
 
@@ -92,13 +93,15 @@ def test_compiling_again_after_later_events_gives_the_same_document(march):
     april_events(march)
     again, _ = reports.compile_report(march["hq"], Report.Kind.MONTHLY, "2026-03")
     assert again.pk == first.pk
-    for key in ("overview", "previous", "by_street", "top_categories", "units_named", "problems"):
+    # Every figure, the rankings and 红黑榜 (考评 v2 reads the month's own events) included.
+    assert set(again.data) == set(first.data)
+    for key in first.data:
         assert again.data[key] == first.data[key], key
     assert [c["number"] for c in again.data["typical"]] == [
         c["number"] for c in first.data["typical"]
     ]
-    assert again.data["overview"]["due_open"] == 2
-    assert [r["unit"] for r in again.data["units_named"]] == ["B1", "D1", "A"]
+    assert again.data["overview"]["due_open"] == 3
+    assert [r["unit"] for r in again.data["units_named"]] == ["B1", "D1", "D2", "A"]
 
 
 def test_the_annexed_list_shows_states_as_at_the_end(march):
@@ -115,7 +118,8 @@ def test_the_annexed_list_shows_states_as_at_the_end(march):
 def test_a_running_period_is_counted_up_to_now(march):
     week = Period.of(at(3, 12).date(), "week")
     overview = PeriodFigures(march["hq"], week, now=at(3, 13, 12)).overview()
-    # P2 and P3 were found on 3/12; P2 was submitted on 3/13 at 10:00 but not yet closed.
-    assert (overview["found"], overview["found_closed"], overview["found_open"]) == (2, 0, 2)
+    # P15–P17 (3/9) were closed on 3/10; of P2, P3, P10 (3/12) only P10 was closed by noon on
+    # 3/13 (P2 was submitted at 10:00 and returned only at 15:00).
+    assert (overview["found"], overview["found_closed"], overview["found_open"]) == (6, 4, 2)
     later = PeriodFigures(march["hq"], week, now=at(3, 13, 12) + timedelta(days=3)).overview()
-    assert later["found_closed"] == 1
+    assert (later["found_closed"], later["found_open"]) == (5, 1)  # P2 closed on 3/15

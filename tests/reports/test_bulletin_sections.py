@@ -41,7 +41,7 @@ def test_the_document_names_every_unit_with_an_overdue_problem(client, march):
             headquarters=march["hq"], status__in=Problem.OPEN_STATUSES, deadline__lt=end
         )
     }
-    assert overdue == {"B1", "D1"}
+    assert overdue == {"B1", "D1", "D2"}
     reports.publish(compile_march(march), by=march["secretariat"])  # 整改要求 as pre-filled
     client = login(client, march["leader"])
     tree = page(client.get("/reports/monthly/2026-03/").content)
@@ -51,7 +51,7 @@ def test_the_document_names_every_unit_with_an_overdue_problem(client, march):
     for unit in overdue:
         assert f"\n{unit}\n" in f"\n{word}\n"
     requirements = tree.xpath("string(//div[@id='doc-requirements'])")
-    assert "B1、D1要在本通报印发后3个工作日内完成逾期问题整改" in requirements
+    assert "B1、D1、D2要在本通报印发后3个工作日内完成逾期问题整改" in requirements
 
 
 def test_team_work_says_which_team_went_where(march):
@@ -60,12 +60,12 @@ def test_team_work_says_which_team_went_where(march):
         {
             "team": "创建办督查组",
             "inspections": 3,
-            "site_visits": 6,
+            "site_visits": 7,
             "streets": ["A", "B"],
-            "found": 4,
+            "found": 6,
         }
     ]
-    assert report.narrative["work"].startswith("本月1个督查组共开展督查3次，检查点位6个次。")
+    assert report.narrative["work"].startswith("本月1个督查组共开展督查3次，检查点位7个次。")
 
 
 def test_commentary_shows_replies_given_by_the_end_of_the_month(march):
@@ -109,9 +109,10 @@ def test_commentary_shows_replies_given_by_the_end_of_the_month(march):
 
 def test_recurring_sites_are_listed(march):
     report = compile_march(march)
-    # SB: P5 was closed on 3/3, then P7 (3/4), P8 (3/8), the 待交办 one (3/25) and P9 (3/30) came
-    # back there; SA: P1 closed on 3/6, P4 on 3/20. P6 (3/3 10:00) came before P5 was closed.
-    assert [(r["site"], r["count"]) for r in report.data["recurrences"]] == [("SB", 4), ("SA", 1)]
+    # 暴露垃圾 at SB: P5 was closed on 3/3, then P7 (3/4), P8, P13, P14 (3/8), P15–P17 (3/9), the
+    # 待交办 one (3/25) and P9 (3/30) came back there; P6 (3/3 10:00) came before P5 was closed.
+    # At SA: P1 closed on 3/6, then P4 (3/20); P4 closed on 3/21, then P12 (3/25).
+    assert [(r["site"], r["count"]) for r in report.data["recurrences"]] == [("SB", 9), ("SA", 2)]
     assert "SB（暴露垃圾）、SA（暴露垃圾）等点位问题反复出现" in report.narrative["problems"]
 
 
@@ -176,7 +177,7 @@ def test_compiling_again_refreshes_untouched_texts_and_keeps_edited_ones(march):
     report.save()
     report, _ = reports.compile_report(d["hq"], MONTHLY, "2026-03")
     assert report.narrative["overview"] != first_overview  # numbers of the whole month now
-    assert "发现问题10个" in report.narrative["overview"]
+    assert "发现问题18个" in report.narrative["overview"]
     assert report.narrative["requirements"] == "人工写的整改要求。"
 
 
@@ -188,16 +189,17 @@ def test_weekly_lists_every_street_and_looks_back_at_last_week(march):
     streets = {r["name"]: r for r in report.data["streets"]}
     assert (streets["A"]["inspections"], streets["A"]["inspected"]) == (1, True)
     assert (streets["B"]["inspections"], streets["B"]["inspected"]) == (0, False)
-    # W11 found P2 (closed 3/15, after its 3/14 deadline) and P3 (still open, overdue).
+    # W11 found P15–P17 and P10 (closed on time), P2 (closed 3/15, after its 3/14 deadline) and
+    # P3 (still open, overdue).
     assert report.data["look_back"] == {
         "period": "2026年第11周（3月9日—3月15日）",
-        "found": 2,
-        "closed": 1,
-        "closed_on_time": 0,
+        "found": 6,
+        "closed": 5,
+        "closed_on_time": 4,
         "open": 1,
         "overdue": 1,
         "overdue_units": ["B1"],
-        "closure_rate": "50.0",
+        "closure_rate": "83.3",
     }
 
 
@@ -209,7 +211,7 @@ def test_weekly_page_says_which_street_was_not_inspected(client, march):
     assert [(r[0], r[-1]) for r in streets] == [("A", ""), ("B", "本周未督查")]
     look_back = tree.xpath("string(//p[@id='doc-look-back'])")
     assert look_back == (
-        "上周发现问题2个，截至本周末已整改销号1个（其中按期0个），整改完成率50.0%；"
+        "上周发现问题6个，截至本周末已整改销号5个（其中按期4个），整改完成率83.3%；"
         "尚未办结1个，其中逾期1个（B1）。"
     )
 
@@ -255,9 +257,9 @@ def test_weekly_downloads_at_their_urls(client, march):
     response = liaison.get("/reports/weekly/2026-W12.xlsx")
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     streets = [[c.value for c in row] for row in book["分街道"].iter_rows(min_row=2)]
-    assert streets == [["A", 1, 1, 1, 1, None], ["B", 0, 0, 0, 0, "本周未督查"]]
+    assert streets == [["A", 1, 2, 2, 2, None], ["B", 0, 0, 0, 0, "本周未督查"]]
     back = {row[0].value: row[1].value for row in book["回头看"].iter_rows(min_row=2)}
-    assert back["整改完成率（%）"] == 50.0
+    assert back["整改完成率（%）"] == 83.3
 
 
 def test_a_plan_in_the_admin_is_the_secretariats(client, march, secretariat):
@@ -292,3 +294,19 @@ def test_every_text_the_secretariat_may_edit_is_marked_in_the_draft(client, marc
     # Nothing is marked for those who cannot edit.
     tree = page(login(client, march["leader"]).get("/reports/monthly/2026-03/").content)
     assert not tree.xpath("//a[@class='rd-edit']")
+
+
+def test_the_document_never_ranks_an_unassessed_unit(client, march):
+    """B1 had one site visit (SB1 on 3/12) and two problems due (P2, P3): fewer than 3 of each,
+    so it was not assessed — it is named once, in the 未考评 line, and ranked nowhere."""
+    reports.publish(compile_march(march), by=march["secretariat"])
+    client = login(client, march["leader"])
+    tree = page(client.get("/reports/monthly/2026-03/").content)
+    ranked = [r[1] for r in rows(tree, "//table[@data-kind]/tbody/tr")]
+    assert "B1" not in ranked and {"A", "B", "A1", "D1", "D2", "D3"} <= set(ranked)
+    assert tree.xpath("string(//p[@id='unassessed-community'])") == "本月未考评单位：B1"
+    document = docx.Document(io.BytesIO(client.get("/reports/monthly/2026-03.docx").content))
+    rankings = [t for t in document.tables if t.rows[0].cells[0].text == "名次"]
+    assert len(rankings) == 3
+    assert "B1" not in {row.cells[1].text for t in rankings for row in t.rows[1:]}
+    assert "本月未考评单位：B1" in [p.text for p in document.paragraphs]

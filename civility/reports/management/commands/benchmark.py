@@ -17,8 +17,8 @@ from django.utils import timezone
 from civility.core.models import User
 from civility.core.periods import MONTH, Period
 from civility.org.models import Headquarters
+from civility.reports import annual, scoring
 from civility.reports import compile as reports
-from civility.reports import scoring
 from civility.reports.dashboard import dashboard_data
 from civility.supervision.problems.models import Problem
 
@@ -61,15 +61,19 @@ class Command(BaseCommand):
             self.measure(label, repeat, lambda url=url: self.get(client, url))
         computations = [
             (
-                "月度考评 monthly_scores",
+                "月度考评 monthly_scores（本月至今）",
                 lambda: scoring.monthly_scores(hq, month.year, month.number),
+            ),
+            (
+                f"月度考评 monthly_scores {last_month}",
+                lambda: scoring.monthly_scores(hq, last_month.year, last_month.number),
             ),
             ("仪表盘数据 dashboard_data", lambda: dashboard_data(hq, today)),
             (
                 f"生成月报 {last_month}",
                 lambda: reports.monthly_data(hq, last_month),
             ),
-            ("年度考评 annual_assessment", lambda: scoring.annual_assessment(hq, today.year)),
+            ("年度考评 annual_assessment", lambda: annual.annual_assessment(hq, today.year)),
         ]
         for label, function in computations:
             self.measure(label, repeat, function)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0004_roles'),
+        ('reports', '0005_scoring_v2'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
