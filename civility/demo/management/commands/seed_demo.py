@@ -73,8 +73,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2008, help="随机种子（默认 2008）")
-        parser.add_argument("--months", type=int, default=6, help="生成最近几个月的数据（默认 6）")
-        parser.add_argument("--problems", type=int, default=1500, help="问题数量（默认 1500）")
+        # A year, so that a leader's first visit finds a year of published bulletins.
+        parser.add_argument(
+            "--months", type=int, default=12, help="生成最近几个月的数据（默认 12）"
+        )
+        parser.add_argument("--problems", type=int, default=3000, help="问题数量（默认 3000）")
         parser.add_argument(
             "--headquarters", default="HL", metavar="CODE", help="指挥部编号前缀（默认 HL）"
         )
