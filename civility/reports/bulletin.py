@@ -78,6 +78,8 @@ def _rankings(s: Sections, data: dict) -> None:
                     css="rd-ranking",
                     kind=table.kind,
                     numeric=(0, 2, 3, 4),
+                    widths=(0.9, 2.6, 1.4, 1.4, 1.4, 1.1, 1.3, 4.9),
+                    font_size=9.5,
                     row_css=["insufficient" if row.insufficient else "" for row in table.rows],
                 )
             )
@@ -105,6 +107,7 @@ def _lists(s: Sections, data: dict) -> None:
                     id=table_id,
                     css="rd-list",
                     numeric=(2,),
+                    widths=(2.4, 1.3, 1, 4, 3),
                 )
             )
         else:
@@ -134,6 +137,7 @@ def _work(s: Sections, data: dict, narrative: dict) -> None:
                 id="team-table",
                 css="rd-teams",
                 numeric=(1, 2, 4),
+                widths=(3, 1.2, 1.7, 3, 1.2),
             )
         )
     else:
@@ -164,6 +168,7 @@ def _problems(s: Sections, data: dict, narrative: dict) -> None:
                     id="units-named",
                     css="rd-named",
                     numeric=(2, 3),
+                    widths=(2.6, 1.3, 1.4, 1.4, 4.5),
                 )
             )
         else:
@@ -265,6 +270,7 @@ def weekly_body(s: Sections, report: Report, data: dict, narrative: dict) -> Non
                 id="street-table",
                 css="rd-streets",
                 numeric=(1, 2, 3, 4),
+                widths=(2.2, 1.2, 1.7, 1.2, 1.2, 1.7),
             )
         )
     elif data.get("by_street"):
@@ -314,6 +320,7 @@ def weekly_body(s: Sections, report: Report, data: dict, narrative: dict) -> Non
                 [[p["day"], p["team"], p["where"], p["note"] or DASH] for p in data["plan"]],
                 id="plan-table",
                 css="rd-plan",
+                widths=(1.3, 2.5, 3.5, 3),
             )
         )
 

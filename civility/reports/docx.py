@@ -21,11 +21,11 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Mm, Pt, RGBColor
+from docx.shared import Cm, Mm, Pt, RGBColor, Twips
 
 from civility.reports import bulletin
 from civility.reports import document as doc
-from civility.reports.layout import Block, Table
+from civility.reports.layout import Block, Table, missing_photo
 from civility.reports.models import Report
 from civility.supervision.problems.models import Photo
 
@@ -203,6 +203,18 @@ def _page_number(paragraph, align) -> None:
 # --- blocks ----------------------------------------------------------------------------------
 
 
+def _column_widths(table: Table) -> list[int]:
+    """Column widths in twips across the 版心 (equal unless the table says otherwise)."""
+    weights = table.widths or (1,) * len(table.headers)
+    total = Decimal(TEXT_WIDTH_MM) * TWIPS_PER_MM
+    return [int(total * Decimal(str(w)) / Decimal(str(sum(weights)))) for w in weights]
+
+
+def _set_widths(grid, cells, widths: list[int]) -> None:
+    for cell, width in zip(cells, widths, strict=True):
+        cell.width = Twips(width)
+
+
 def _row_template(grid, table: Table):
     """One formatted body row (``<w:tr>``), made through python-docx and then detached.
 
@@ -210,6 +222,8 @@ def _row_template(grid, table: Table):
     a millisecond a cell, seconds for the 问题清单 of a busy month.
     """
     row = grid.add_row()
+    if table.widths:
+        _set_widths(grid, row.cells, _column_widths(table))
     for column, cell in enumerate(row.cells):
         paragraph = cell.paragraphs[0]
         _no_grid(paragraph)
@@ -225,6 +239,12 @@ def _table(document, table: Table) -> None:
     grid = document.add_table(rows=1, cols=len(table.headers))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    if table.widths:
+        grid.autofit = False
+        widths = _column_widths(table)
+        for column, width in zip(grid.columns, widths, strict=True):
+            column.width = Twips(width)
+        _set_widths(grid, grid.rows[0].cells, widths)
     for cell, header in zip(grid.rows[0].cells, table.headers, strict=True):
         paragraph = cell.paragraphs[0]
         _no_grid(paragraph)
@@ -266,6 +286,7 @@ def _case(document, block: Block, photos: dict[int, Photo]) -> None:
     pair = document.add_table(rows=2, cols=2)
     pair.alignment = WD_TABLE_ALIGNMENT.CENTER
     for column, (label, images) in enumerate((("整改前", before), ("整改后", after))):
+        missing = missing_photo(case, after=column == 1)
         caption = pair.cell(0, column).paragraphs[0]
         _no_grid(caption)
         caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -276,7 +297,7 @@ def _case(document, block: Block, photos: dict[int, Photo]) -> None:
         if images:
             paragraph.add_run().add_picture(images[0], width=Cm(7))
         else:
-            _font(paragraph.add_run("（暂无）"), BODY_FONT, 10.5)
+            _font(paragraph.add_run(missing), BODY_FONT, 10.5)
 
 
 def _cell_border(cell, side: str, size: int) -> None:

@@ -32,6 +32,7 @@ class Table:
     row_css: list[str] = field(default_factory=list)
     kind: str = ""  # data-kind of a ranking table
     font_size: float = 10.5  # points, in Word
+    widths: tuple[float, ...] = ()  # relative column widths in Word (equal when empty)
 
     @property
     def body(self) -> list[dict]:
@@ -278,14 +279,28 @@ def overview_table(data: dict, monthly: bool) -> Table:
         css="rd-counts",
         numeric=(1, 2, 3),
         row_keys=[r.key for r in rows],
+        widths=(4, 1.3, 1.3, 1.8) if monthly else (4, 1.5),
     )
 
 
 def problem_table(data: dict) -> Table:
     rows = [[index, *doc.problem_cells(r)] for index, r in enumerate(data.get("problems", []), 1)]
     return Table(
-        ("序号", *doc.PROBLEM_HEADERS), rows, id="problem-table", css="rd-problems", font_size=9
+        ("序号", *doc.PROBLEM_HEADERS),
+        rows,
+        id="problem-table",
+        css="rd-problems",
+        font_size=9,
+        numeric=(0,),
+        widths=(0.8, 2.7, 2, 1.4, 1.7, 2, 1.3, 2.1, 2.1),
     )
+
+
+def missing_photo(case: dict, after: bool) -> str:
+    """What stands in for a photo a case does not have."""
+    if after and case.get("status") != "已销号":
+        return "（尚未整改）"
+    return "（暂无照片）"
 
 
 def case_text(case: dict) -> str:

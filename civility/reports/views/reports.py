@@ -35,7 +35,7 @@ from civility.reports import bulletin, docx, signoff, xlsx
 from civility.reports import compile as reports
 from civility.reports import document as doc
 from civility.reports.forms import CompileForm, ReportFilter, ReportTextForm
-from civility.reports.layout import grouped
+from civility.reports.layout import grouped, missing_photo
 from civility.reports.models import Report, ReportRead
 from civility.reports.permissions import (
     can_compile_reports,
@@ -393,8 +393,16 @@ def sheet(report: Report) -> dict:
     for block in layout.all:
         if block.case is not None:
             block.photos = [
-                (_("整改前"), _photo_urls(report, block.case.get("before_photos", []))),
-                (_("整改后"), _photo_urls(report, block.case.get("after_photos", []))),
+                (
+                    _("整改前"),
+                    _photo_urls(report, block.case.get("before_photos", [])),
+                    missing_photo(block.case, after=False),
+                ),
+                (
+                    _("整改后"),
+                    _photo_urls(report, block.case.get("after_photos", [])),
+                    missing_photo(block.case, after=True),
+                ),
             ]
     return {
         part: grouped(getattr(layout, part))
