@@ -5,6 +5,8 @@ to whoever has done neither, and a signer's home lists what waits for their 签�
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
@@ -26,6 +28,7 @@ from civility.supervision.notifications.services import notify
 
 RECIPIENT_ROLES = (Role.LEADER, Role.REPRESENTATIVE, Role.LIAISON)
 REMARK_MAX = 500
+WAITING_DAYS = 31  # a month's 通报 and the weeks' 巡报 since
 
 
 def sign(report: Report, user, remark: str = "", *, now=None) -> ReportRead:
@@ -57,16 +60,20 @@ def signature(report: Report, user) -> ReportRead | None:
     return ReportRead.objects.filter(report=report, user=user, signed_at__isnull=False).first()
 
 
-def waiting_for(user) -> QuerySet:
-    """Published bulletins this person should 签阅 and has not (those published since they joined:
-    a new liaison is not greeted by a year of old bulletins)."""
+def waiting_for(user, now=None) -> QuerySet:
+    """Published bulletins of the last ``WAITING_DAYS`` this person should 签阅 and has not
+    (older ones have been followed by newer ones: a new liaison is not greeted by a year of
+    bulletins)."""
     if not is_report_signer(user):
         return Report.objects.none()
     signed = ReportRead.objects.filter(report=OuterRef("pk"), user=user, signed_at__isnull=False)
     read = ReportRead.objects.filter(report=OuterRef("pk"), user=user)
     return (
         reports_visible_to(user)
-        .filter(status=Report.Status.PUBLISHED, published_at__gte=user.date_joined)
+        .filter(
+            status=Report.Status.PUBLISHED,
+            published_at__gte=(now or timezone.now()) - timedelta(days=WAITING_DAYS),
+        )
         .exclude(Exists(signed))
         .annotate(is_read=Exists(read))
         .order_by("-published_at", "-id")

@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from civility.core.errors import NotAllowed, Refused
 from civility.reports import signoff
@@ -133,3 +134,10 @@ def test_remind_button_is_the_secretariats(client, march):
     assert login(client, march["leader"]).post(url, {"id": report.pk}).status_code == 403
     response = login(client, march["secretariat"]).post(url, {"id": report.pk})
     assert response.status_code == 302
+
+
+def test_only_recent_bulletins_wait_for_signoff(march):
+    report = publish_march(march)
+    later = report.published_at + timezone.timedelta(days=signoff.WAITING_DAYS + 1)
+    assert list(signoff.waiting_for(march["A"])) == [report]
+    assert list(signoff.waiting_for(march["A"], now=later)) == []
