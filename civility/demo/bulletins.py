@@ -49,6 +49,13 @@ class Published:
     reads: int = 0
     signatures: int = 0
 
+    def summary(self) -> str:
+        return (
+            f"  已发布巡报 {self.weekly} 期、通报 {self.monthly} 期"
+            f"（含更正 {self.corrections} 份），待发布草稿 {self.drafts} 份；"
+            f"已阅 {self.reads} 人次，签阅 {self.signatures} 人次"
+        )
+
 
 def _at(day, hour: int, tz) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=tz)
@@ -119,9 +126,12 @@ def _readers(report: Report, published: datetime, now: datetime, rng, people, si
     tally.reads += len(rows)
 
 
-def publish_history(hq, *, secretariat: User, now: datetime, outbox, seed: int) -> Published:
-    """Compile and publish the history's bulletins (see the module docstring). ``outbox`` stamps
-    the 通报发布 notices with the publishing time, as the seeder does for every notice."""
+def publish_history(seeder) -> Published:
+    """Compile and publish the history's bulletins (see the module docstring) for the seeder's
+    headquarters, as its 创建办 account; its outbox stamps the 通报发布 notices with the
+    publishing time, as the seeder does for every notice."""
+    hq, secretariat, now, outbox = seeder.hq, seeder.secretariat, seeder.now, seeder.outbox
+    seed = seeder.seed
     tally = Published()
     first = Inspection.objects.filter(headquarters=hq).aggregate(first=Min("date"))["first"]
     if first is None:

@@ -144,11 +144,7 @@ class Command(BaseCommand):
             f"问题通知 {notes.count()} 条（未读 {notes.filter(read_at__isnull=True).count()} 条）"
         )
         out(f"  新建账号 {seeder.created_users} 个（联络员、督查员；无密码，不能登录）")
-        b = seeder.bulletins
-        out(
-            f"  已发布巡报 {b.weekly} 期、通报 {b.monthly} 期（含更正 {b.corrections} 份），"
-            f"待发布草稿 {b.drafts} 份；已阅 {b.reads} 人次，签阅 {b.signatures} 人次"
-        )
+        out(seeder.bulletins.summary())
         marks = seeder.marks
         out(
             f"  点位测评 {SiteVisit.objects.filter(inspection__headquarters=hq).count()} 个次，"
@@ -242,13 +238,7 @@ class Seeder:
             problems = self._lives(problems)
             self._commentaries(inspections, problems)
             self._backdate(inspections)
-            self.bulletins = publish_history(
-                self.hq,
-                secretariat=self.secretariat,
-                now=self.now,
-                outbox=self.outbox,
-                seed=self.seed,
-            )
+            self.bulletins = publish_history(self)
             self.outbox.flush()
         return self.plan
 
