@@ -11,6 +11,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+DEFAULT_COPY_TO = "区委、区人大、区政府、区政协、区纪委领导，区文明委各成员单位"
+
 
 class Headquarters(models.Model):
     name = models.CharField(_("名称"), max_length=100, unique=True)
@@ -51,6 +53,19 @@ class Headquarters(models.Model):
         default=30,
         help_text=_("同一点位同类问题销号后此天数内再次发现，认定为回潮。"),
     )
+    # 版记 of its 通报 (GB/T 9704): who receives copies, and who prints them.
+    copy_to = models.CharField(
+        _("通报抄送"),
+        max_length=300,
+        default=DEFAULT_COPY_TO,
+        help_text=_("通报版记中的抄送机关，用顿号分隔"),
+    )
+    printing_office = models.CharField(
+        _("印发机关"),
+        max_length=100,
+        blank=True,
+        help_text=_("通报版记中的印发机关；留空则为“指挥部名称＋办公室”"),
+    )
 
     class Meta:
         verbose_name = _("指挥部")
@@ -64,6 +79,10 @@ class Headquarters(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def printing_office_name(self) -> str:
+        return self.printing_office or f"{self.name}办公室"
 
     @property
     def period_label(self) -> str:

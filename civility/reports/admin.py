@@ -193,11 +193,11 @@ class VetoAdmin(admin.ModelAdmin):
 
 class ReportReadInline(admin.TabularInline):
     model = ReportRead
-    fields = ("user", "read_at")
-    readonly_fields = ("user", "read_at")
+    fields = ("user", "read_at", "signed_at", "remark")
+    readonly_fields = ("user", "read_at", "signed_at", "remark")
     extra = 0
     can_delete = False
-    verbose_name_plural = "阅读记录（已阅）"
+    verbose_name_plural = "阅读记录（已阅、签阅）"
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -286,13 +286,13 @@ class ReportAdmin(admin.ModelAdmin):
             parts.append(
                 format_html(
                     "<p>督查 {} 次，点位 {} 个次；发现问题 {} 个，销号 {} 个，"
-                    "到期 {} 个，逾期 {} 个，督办 {} 件。</p>",
+                    "到期 {} 个，逾期未办结 {} 个，督办 {} 件。</p>",
                     overview.get("inspections", "—"),
                     overview.get("site_visits", "—"),
                     overview.get("found", "—"),
                     overview.get("found_closed", "—"),
                     overview.get("due", "—"),
-                    overview.get("overdue", "—"),
+                    overview.get("overdue_open", overview.get("overdue", "—")),
                     overview.get("escalations", "—"),
                 )
             )
@@ -323,11 +323,11 @@ class ReportAdmin(admin.ModelAdmin):
 
 @admin.register(ReportRead)
 class ReportReadAdmin(admin.ModelAdmin):
-    list_display = ("report", "user", "read_at")
-    list_filter = ("report__kind", "read_at")
-    search_fields = ("report__title", "report__number", "user__username", "user__name")
+    list_display = ("report", "user", "read_at", "signed_at", "remark")
+    list_filter = ("report__kind", "read_at", "signed_at")
+    search_fields = ("report__title", "report__number", "user__username", "user__name", "remark")
     list_select_related = ("report", "user")
-    readonly_fields = ("report", "user", "read_at")
+    readonly_fields = ("report", "user", "read_at", "signed_at", "remark")
 
     def has_add_permission(self, request):
         return False

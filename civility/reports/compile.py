@@ -13,24 +13,22 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 
 from civility.core.i18n import site_language
 from civility.core.models import User
 from civility.core.periods import Period
 from civility.core.roles import Role
-from civility.reports import score_rows, scoring
+from civility.reports import figures, score_rows, scoring, sections
+from civility.reports import narrative as texts
 from civility.reports.models import Report, ReportRead
-from civility.supervision.commentary.models import Commentary
-from civility.supervision.inspections.models import Inspection
 from civility.supervision.notifications.models import Notification
 from civility.supervision.notifications.services import notify
-from civility.supervision.problems.models import Photo, Problem, ProblemEvent, Sequence
+from civility.supervision.problems.models import Sequence
 
-TYPICAL_CASES = 4
 TOP_CATEGORIES = 5
 
 
@@ -65,154 +63,42 @@ def _rate(part: int, whole: int) -> str | None:
 # --- the numbers ------------------------------------------------------------------------------
 
 
-def overview(headquarters, period: Period) -> dict:
-    """Counts for one period (three aggregate queries)."""
-    first, last, start, end = period.first, period.last, period.start, period.end
-    now = timezone.now()
-    inspections = Inspection.objects.filter(
-        headquarters=headquarters,
-        status=Inspection.Status.SUBMITTED,
-        date__gte=first,
-        date__lte=last,
-    )
-    visits = Inspection.sites.through.objects.filter(inspection__in=inspections)
-    visit_counts = visits.aggregate(visits=Count("id"), sites=Count("site", distinct=True))
-    found = Q(reported_at__gte=start, reported_at__lt=end)
-    due = Q(deadline__gte=start, deadline__lt=end)
-    closed = Q(status=Problem.Status.CLOSED)
-    late = Q(status__in=Problem.OPEN_STATUSES, deadline__lt=now) | Q(
-        closed, closed_at__gt=F("deadline")
-    )
-    counts = (
-        Problem.objects.filter(headquarters=headquarters)
-        .exclude(status=Problem.Status.VOID)
-        .aggregate(
-            found=Count("id", filter=found),
-            found_closed=Count("id", filter=found & closed),
-            found_open=Count("id", filter=found & Q(status__in=Problem.OPEN_STATUSES)),
-            closed_in_period=Count("id", filter=Q(closed_at__gte=start, closed_at__lt=end)),
-            due=Count("id", filter=due),
-            due_on_time=Count("id", filter=due & closed & Q(closed_at__lte=F("deadline"))),
-            overdue=Count("id", filter=due & late),
-        )
-    )
-    escalations = ProblemEvent.objects.filter(
-        problem__headquarters=headquarters, action="escalate", at__gte=start, at__lt=end
-    ).count()
-    return {
-        "inspections": inspections.count(),
-        "site_visits": visit_counts["visits"],
-        "sites": visit_counts["sites"],
-        **counts,
-        "escalations": escalations,
-        "closure_rate": _rate(counts["found_closed"], counts["found"]),
-        "on_time_rate": _rate(counts["due_on_time"], counts["due"]),
-    }
+def overview(headquarters, period: Period, *, now=None) -> dict:
+    """The period's counts as at its end (see ``figures``)."""
+    return figures.PeriodFigures(headquarters, period, now=now).overview()
+
+
+CHANGE_KEYS = (
+    "inspections",
+    "site_visits",
+    "found",
+    "found_closed",
+    "due_closed_late",
+    "overdue_open",
+    "escalations",
+)
 
 
 def _changes(current: dict, previous: dict) -> dict:
     return {
         key: current[key] - previous[key]
-        for key in ("inspections", "site_visits", "found", "found_closed", "overdue", "escalations")
+        for key in CHANGE_KEYS
+        if key in current and key in previous
     }
 
 
-def _breakdowns(headquarters, period: Period) -> dict:
-    start, end = period.start, period.end
-    found = Problem.objects.filter(
-        headquarters=headquarters, reported_at__gte=start, reported_at__lt=end
-    ).exclude(status=Problem.Status.VOID)
-    by_street = list(
-        found.values(name=F("site__street__name"))
-        .annotate(count=Count("id"), closed=Count("id", filter=Q(status=Problem.Status.CLOSED)))
-        .order_by("-count", "name")
-    )
-    by_category = list(
-        found.values(name=F("category__name"))
-        .annotate(count=Count("id"))
-        .order_by("-count", "name")
-    )
-    return {"by_street": by_street, "by_category": by_category}
-
-
-def _problem_rows(problems) -> list[dict]:
-    return [
-        {
-            "number": p.number,
-            "site": p.site.name,
-            "street": p.site.street.name,
-            "category": p.category.name,
-            "unit": p.primary_unit.name if p.primary_unit_id else "",
-            "status": p.get_status_display(),
-            "deadline": f"{timezone.localtime(p.deadline):%Y-%m-%d %H:%M}" if p.deadline else "",
-            "closed_at": (
-                f"{timezone.localtime(p.closed_at):%Y-%m-%d %H:%M}" if p.closed_at else ""
-            ),
-            "escalated": p.escalation_level > 0,
-            "description": p.description,
-        }
-        for p in problems
-    ]
-
-
-def _typical(headquarters, period: Period) -> list[dict]:
-    """Escalated or late problems of the period first, each with before/after photo ids."""
-    start, end = period.start, period.end
-    photos = Prefetch("photos", queryset=Photo.objects.only("id", "kind", "problem_id"))
-    problems = (
-        Problem.objects.filter(
-            headquarters=headquarters, reported_at__gte=start, reported_at__lt=end
-        )
-        .exclude(status=Problem.Status.VOID)
-        .filter(Exists(Photo.objects.filter(problem=OuterRef("pk"), kind=Photo.Kind.BEFORE)))
-        .select_related("site__street", "category", "primary_unit")
-        .prefetch_related(photos)
-        .order_by("-escalation_level", "-rework_count", "-deduction", "reported_at")[:TYPICAL_CASES]
-    )
-    rows = _problem_rows(problems)
-    for row, problem in zip(rows, problems, strict=True):
-        row["before_photos"] = [p.id for p in problem.photos.all() if p.kind == Photo.Kind.BEFORE]
-        row["after_photos"] = [p.id for p in problem.photos.all() if p.kind == Photo.Kind.AFTER]
-    return rows
-
-
-def _commentary(headquarters, period: Period) -> list[dict]:
+def monthly_data(headquarters, period: Period, *, now=None) -> dict:
     first, last = period.first, period.last
-    items = (
-        Commentary.objects.filter(headquarters=headquarters, date__gte=first, date__lte=last)
-        .select_related("author")
-        .prefetch_related("units")
-        .order_by("date", "id")
-    )
-    return [
-        {
-            "date": f"{c.date:%Y-%m-%d}",
-            "kind": c.get_kind_display(),
-            "tone": c.get_tone_display(),
-            "title": c.title,
-            "author": str(c.author),
-            "units": [u.name for u in c.units.all()],
-        }
-        for c in items
-    ]
-
-
-def monthly_data(headquarters, period: Period) -> dict:
-    first, last, start, end = period.first, period.last, period.start, period.end
     year, month = period.year, period.number
     before = period.previous()
-    current, previous = overview(headquarters, period), overview(headquarters, before)
+    figures_now = figures.PeriodFigures(headquarters, period, now=now)
+    current = figures_now.overview()
+    previous = figures.PeriodFigures(headquarters, before, now=now).overview()
     scores = scoring.monthly_scores(headquarters, year, month)
     rankings = score_rows.rankings(scores)
-    problems = (
-        Problem.objects.filter(
-            headquarters=headquarters, reported_at__gte=start, reported_at__lt=end
-        )
-        .exclude(status=Problem.Status.VOID)
-        .select_related("site__street", "category", "primary_unit")
-        .order_by("reported_at", "id")
-    )
-    breakdowns = _breakdowns(headquarters, period)
+    moment = figures_now.moment
+    criticised, exemplary = figures_now.typical()
+    by_category = figures_now.by_category()
     return {
         "period": {
             "first": f"{first:%Y-%m-%d}",
@@ -225,80 +111,70 @@ def monthly_data(headquarters, period: Period) -> dict:
         "previous": previous,
         "change": _changes(current, previous),
         **rankings,
-        "top_categories": breakdowns["by_category"][:TOP_CATEGORIES],
-        "by_street": breakdowns["by_street"],
-        "typical": _typical(headquarters, period),
-        "commentary": _commentary(headquarters, period),
-        "problems": _problem_rows(problems),
+        "top_categories": by_category[:TOP_CATEGORIES],
+        "by_street": figures_now.by_street(),
+        "units_named": figures_now.units_named(),
+        "recurrences": sections.recurrences(figures_now),
+        "typical": criticised,
+        "exemplary": exemplary,
+        "teams": sections.team_work(headquarters, period, moment),
+        "commentary": sections.commentary(headquarters, period, moment),
+        "drives": sections.drive_progress(headquarters, period, moment),
+        "problems": figures_now.problem_rows(),
     }
 
 
-def weekly_data(headquarters, period: Period) -> dict:
-    breakdowns = _breakdowns(headquarters, period)
+def weekly_data(headquarters, period: Period, *, now=None) -> dict:
+    figures_now = figures.PeriodFigures(headquarters, period, now=now)
+    moment = figures_now.moment
+    criticised, exemplary = figures_now.typical()
     return {
         "period": {"first": f"{period.first:%Y-%m-%d}", "last": f"{period.last:%Y-%m-%d}"},
-        "overview": overview(headquarters, period),
-        "by_street": breakdowns["by_street"],
-        "by_category": breakdowns["by_category"],
-        "commentary": _commentary(headquarters, period),
-        "typical": _typical(headquarters, period),
+        "overview": figures_now.overview(),
+        "streets": sections.streets(headquarters, period, figures_now),
+        "by_street": figures_now.by_street(),
+        "by_category": figures_now.by_category(),
+        "look_back": sections.look_back(headquarters, period, moment),
+        "commentary": sections.commentary(headquarters, period, moment),
+        "typical": criticised,
+        "exemplary": exemplary,
+        "plan": sections.next_plan(headquarters, period),
     }
-
-
-# --- texts ------------------------------------------------------------------------------------
-
-
-def _title(period: Period) -> str:
-    if Report.Kind.of_period(period) == Report.Kind.MONTHLY:
-        return f"关于{period.label}文明城区创建督查情况的通报"
-    first, last = period.first, period.last
-    return (
-        f"{period.year}年第{period.number}周文明城区创建巡报"
-        f"（{first.month}月{first.day}日—{last.month}月{last.day}日）"
-    )
-
-
-def _signed(change: int) -> str:
-    return f"增加{change}" if change > 0 else (f"减少{-change}" if change < 0 else "持平")
-
-
-def default_narrative(kind: str, data: dict, period: Period) -> dict:
-    o = data["overview"]
-    when = period.label if kind == Report.Kind.MONTHLY else "本周"
-    summary = (
-        f"{when}，各督查组共开展督查{o['inspections']}次，检查点位{o['site_visits']}个次，"
-        f"发现问题{o['found']}个，已整改销号{o['found_closed']}个，"
-        f"整改完成率{o['closure_rate'] or '—'}%；到期问题{o['due']}个，"
-        f"按期整改率{o['on_time_rate'] or '—'}%，逾期{o['overdue']}个，"
-        f"新增督办{o['escalations']}件。"
-    )
-    if kind == Report.Kind.MONTHLY:
-        change = data["change"]
-        summary += (
-            f"与上月相比，发现问题{_signed(change['found'])}个，"
-            f"逾期问题{_signed(change['overdue'])}个。"
-        )
-        top = "、".join(f"{c['name']}（{c['count']}个）" for c in data["top_categories"])
-        problems = (
-            (
-                f"从督查情况看，问题主要集中在{top}等方面，部分点位问题反复出现，"
-                "长效管理机制有待加强。"
-            )
-            if top
-            else "本月督查未发现突出问题。"
-        )
-        return {"overview": summary, "problems": problems, "requirements": ""}
-    return {"overview": summary}
 
 
 # --- compile, publish, correct ------------------------------------------------------------------
 
 
-def _compute(headquarters, period: Period) -> dict:
+def previous_report(headquarters, period: Period) -> Report | None:
+    """The previous period's published report (its texts carry over into this draft)."""
+    return (
+        Report.objects.filter(
+            headquarters=headquarters,
+            kind=Report.Kind.of_period(period),
+            period=str(period.previous()),
+            status=Report.Status.PUBLISHED,
+        )
+        .order_by("-published_at")
+        .first()
+    )
+
+
+def _stored(value):
+    """Lazy labels (choices, periods) turned into text in the current language: data is stored."""
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: _stored(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_stored(item) for item in value]
+    return value
+
+
+def _compute(headquarters, period: Period, now=None) -> dict:
     with site_language():  # the labels in the data are stored
         if Report.Kind.of_period(period) == Report.Kind.MONTHLY:
-            return monthly_data(headquarters, period)
-        return weekly_data(headquarters, period)
+            return _stored(monthly_data(headquarters, period, now=now))
+        return _stored(weekly_data(headquarters, period, now=now))
 
 
 def compile_report(
@@ -316,8 +192,11 @@ def compile_report(
         published = scope.filter(status=Report.Status.PUBLISHED).first()
         if published is not None:
             return published, False
-    data = _compute(headquarters, span)
-    narrative = default_narrative(kind, data, span)
+    data = _compute(headquarters, span, now)
+    with site_language():
+        narrative = _stored(
+            texts.default_narrative(kind, data, span, previous_report(headquarters, span))
+        )
     with transaction.atomic():
         if draft is None:
             try:
@@ -329,7 +208,7 @@ def compile_report(
                         period_start=first,
                         period_end=last,
                         year=first.year,
-                        title=_title(span),
+                        title=texts.title(span),
                         data=data,
                         narrative=narrative,
                         compiled_at=now,
@@ -338,8 +217,8 @@ def compile_report(
             except IntegrityError:
                 # Another process created the draft at the same moment: update that one.
                 draft = scope.get(status=Report.Status.DRAFT)
-        # Keep whatever the secretariat already wrote; fill only what is still empty.
-        merged = {key: draft.narrative.get(key) or value for key, value in narrative.items()}
+        # Keep whatever the secretariat already wrote; refresh what is still as generated.
+        merged = texts.merge(draft.narrative, narrative)
         updated = Report.objects.filter(pk=draft.pk, status=Report.Status.DRAFT).update(
             data=data, narrative=merged, compiled_at=now, updated_at=now
         )
@@ -385,6 +264,7 @@ def publish(report: Report, *, by, now=None) -> Report:
         report.kind == Report.Kind.MONTHLY
         and not (report.narrative.get("requirements") or "").strip()
     ):
+        # Drafts come with 整改要求 pre-filled; this only stops one whose text was cleared.
         raise ValidationError({"requirements": gettext("请填写整改要求后再发布。")})
     with transaction.atomic():
         claimed = Report.objects.filter(pk=report.pk, status=Report.Status.DRAFT).update(
@@ -409,6 +289,8 @@ def publish(report: Report, *, by, now=None) -> Report:
             "narrative": report.narrative,
             "published_at": timezone.localtime(now).isoformat(),
             "issuer": report.headquarters.name,
+            "copy_to": report.narrative.get("copy_to") or report.headquarters.copy_to,
+            "printed_by": report.headquarters.printing_office_name,
             "corrects": report.corrects.number if report.corrects_id else "",
         }
         Report.objects.filter(pk=report.pk).update(

@@ -28,9 +28,12 @@ OVERVIEW_ROWS = (
     ("closure_rate", "整改完成率", "%"),
     ("closed_in_period", "本期销号（含往期问题）", "个"),
     ("due", "到期问题", "个"),
-    ("due_on_time", "按期整改", "个"),
+    ("due_on_time", "按期办结", "个"),
+    ("due_closed_late", "逾期办结", "个"),
+    ("due_open", "到期未办结", "个"),
     ("on_time_rate", "按期整改率", "%"),
-    ("overdue", "逾期问题", "个"),
+    ("overdue", "逾期问题", "个"),  # reports compiled before 逾期办结 and 逾期未办结 were split
+    ("overdue_open", "期末逾期未办结（含往期）", "个"),
     ("escalations", "新增督办", "件"),
 )
 RATE_KEYS = ("closure_rate", "on_time_rate")
@@ -293,10 +296,15 @@ def issuer(report: Report) -> str:
     return report.content.get("issuer") or report.headquarters.name
 
 
+def cases(data: dict) -> list[dict]:
+    """Typical cases: open problems held up for criticism, then closed ones (整改典型)."""
+    return data.get("typical", []) + data.get("exemplary", [])
+
+
 def typical_photo_ids(report: Report) -> set[int]:
     """Photos a report may show: the before/after photos of its typical cases."""
     ids: set[int] = set()
-    for case in report.content.get("data", {}).get("typical", []):
+    for case in cases(report.content.get("data", {})):
         ids.update(case.get("before_photos", []))
         ids.update(case.get("after_photos", []))
     return ids

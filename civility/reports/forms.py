@@ -12,7 +12,7 @@ from civility.reports import compile as reports
 from civility.reports.models import Report
 
 NARRATIVE_KEYS = {
-    Report.Kind.MONTHLY: ("overview", "problems", "requirements"),
+    Report.Kind.MONTHLY: ("overview", "work", "problems", "requirements", "copy_to"),
     Report.Kind.WEEKLY: ("overview",),
 }
 
@@ -28,14 +28,25 @@ class ReportTextForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("可在自动生成的文字基础上修改；表格中的数字不随文字改变。"),
     )
+    work = forms.CharField(
+        label=_("督查工作和领导点评"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
     problems = forms.CharField(
-        label=_("四、存在问题"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("存在问题"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
     requirements = forms.CharField(
-        label=_("五、整改要求"),
+        label=_("整改要求和下一步工作"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("发布前必须填写。"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("已按本月数据和上月通报预先填写，可直接修改；每行一段。"),
+    )
+    copy_to = forms.CharField(
+        label=_("版记：抄送"),
+        max_length=300,
+        required=False,
+        help_text=_("留空则用指挥部设置的抄送机关。"),
     )
 
     def __init__(self, *args, report: Report, **kwargs):
@@ -46,11 +57,13 @@ class ReportTextForm(forms.Form):
             "addressees": report.addressees,
             **{key: content["narrative"].get(key, "") for key in NARRATIVE_KEYS[report.kind]},
         }
+        if report.kind == Report.Kind.MONTHLY and not initial["copy_to"]:
+            initial["copy_to"] = report.headquarters.copy_to
         super().__init__(*args, initial=initial, **kwargs)
         if report.kind == Report.Kind.WEEKLY:
-            del self.fields["problems"]
-            del self.fields["requirements"]
-            self.fields["overview"].label = _("总体情况")
+            for key in ("work", "problems", "requirements", "copy_to"):
+                del self.fields[key]
+        self.fields["overview"].label = _("总体情况")
 
     def narrative(self) -> dict:
         """The report's narrative with this form's sections replaced (other keys kept)."""

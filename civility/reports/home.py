@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from civility.core.permissions import has_any_role
 from civility.core.registry import HomeSection, NavEntry, register_home_section, register_nav
+from civility.reports import signoff
+from civility.reports.compile import report_url
 from civility.reports.dashboard import dashboard_data
 from civility.reports.models import Report, ReportRead
 from civility.reports.permissions import (
@@ -19,6 +21,8 @@ from civility.reports.permissions import (
     reports_visible_to,
 )
 from civility.reports.views.rankings import pick_headquarters
+
+WAITING_SHOWN = 8
 
 
 def dashboard_context(request, today=None) -> dict:
@@ -45,6 +49,17 @@ def latest_reports(user, limit: int = 5) -> list:
     )
 
 
+def signoff_section(request) -> dict | None:
+    """Bulletins waiting for this leader's or liaison's 签阅 (nothing when none wait)."""
+    waiting = signoff.waiting_for(request.user)
+    reports = list(waiting[:WAITING_SHOWN])
+    if not reports:
+        return None
+    for report in reports:
+        report.link = report_url(report)
+    return {"waiting_signoff": reports, "waiting_signoff_count": waiting.count()}
+
+
 def latest_section(request) -> dict | None:
     if not has_any_role(request.user):
         return None
@@ -64,3 +79,4 @@ register_nav(NavEntry("rankings", _("考评排名"), "rankings", 40, can_view_ra
 register_home_section(HomeSection("dashboard", "reports/dashboard.html", 10, dashboard_section))
 register_home_section(HomeSection("own_unit", "reports/_home_unit.html", 15, own_unit_section))
 register_home_section(HomeSection("latest", "reports/_home_latest.html", 60, latest_section))
+register_home_section(HomeSection("signoff", "reports/_home_signoff.html", 35, signoff_section))

@@ -286,7 +286,8 @@ class Report(models.Model):
 
 
 class ReportRead(models.Model):
-    """已阅: who opened a published report and when."""
+    """已阅: who opened a published report and when; 签阅: an explicit acknowledgement by a leader
+    or a liaison, with an optional remark (SPEC §5)."""
 
     report = models.ForeignKey(
         Report, verbose_name=_("通报"), on_delete=models.CASCADE, related_name="reads"
@@ -298,11 +299,19 @@ class ReportRead(models.Model):
         related_name="report_reads",
     )
     read_at = models.DateTimeField(_("阅读时间"), auto_now_add=True)
+    signed_at = models.DateTimeField(_("签阅时间"), null=True, blank=True)
+    remark = models.CharField(_("签阅意见"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("阅读记录")
         verbose_name_plural = _("阅读记录")
-        constraints = [models.UniqueConstraint(fields=["report", "user"], name="report_read_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "user"], name="report_read_once"),
+            models.CheckConstraint(
+                condition=Q(signed_at__isnull=False) | Q(remark=""),
+                name="report_remark_needs_signature",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.user} 已阅 {self.report}"
+        return f"{self.user} {'签阅' if self.signed_at else '已阅'} {self.report}"

@@ -2,8 +2,18 @@
 
 from django.db.models import QuerySet
 
-from civility.core.permissions import is_secretariat, is_unit_liaison, sees_everything, signed_in
+from civility.core.permissions import (
+    has_role,
+    is_secretariat,
+    is_unit_liaison,
+    sees_everything,
+    signed_in,
+)
+from civility.core.roles import Role
 from civility.reports.models import Report
+
+# Who 签阅 a published bulletin (SPEC §5); representatives read it.
+SIGNING_ROLES = (Role.LEADER, Role.LIAISON)
 
 
 def reports_visible_to(user) -> QuerySet:
@@ -56,3 +66,17 @@ def own_unit_page(user) -> int | None:
     if not sees_everything(user) and is_unit_liaison(user, getattr(user, "unit_id", None)):
         return user.unit_id
     return None
+
+
+def is_report_signer(user) -> bool:
+    return any(has_role(user, role) for role in SIGNING_ROLES)
+
+
+def can_sign_report(user, report) -> bool:
+    """签阅: leaders and liaisons, on a published bulletin (not a draft, not a superseded one)."""
+    return report.status == Report.Status.PUBLISHED and is_report_signer(user)
+
+
+def can_remind_readers(user, report) -> bool:
+    """提醒未阅/未签阅: the secretariat, on a published bulletin."""
+    return report.status == Report.Status.PUBLISHED and is_secretariat(user)

@@ -6,7 +6,7 @@ from civility.reports.converters import (
     ReportKindConverter,
     WeekConverter,
 )
-from civility.reports.views import rankings, reports, units
+from civility.reports.views import rankings, reports, signoff, units
 
 register_converter(WeekConverter, "week")
 register_converter(MonthConverter, "month")
@@ -42,6 +42,18 @@ urlpatterns = [
         name="report_monthly_xlsx",
     ),
     path(
+        "reports/weekly/<week:period>.docx",
+        reports.report_docx,
+        {"kind": "weekly"},
+        name="report_weekly_docx",
+    ),
+    path(
+        "reports/weekly/<week:period>.xlsx",
+        reports.report_xlsx,
+        {"kind": "weekly"},
+        name="report_weekly_xlsx",
+    ),
+    path(
         "reports/weekly/<week:period>/print/",
         reports.report_print,
         {"kind": "weekly"},
@@ -73,6 +85,16 @@ urlpatterns = [
         "reports/<report_kind:kind>/<period:period>/correct/",
         reports.report_correct,
         name="report_correct",
+    ),
+    path(
+        "reports/<report_kind:kind>/<period:period>/sign/",
+        signoff.report_sign,
+        name="report_sign",
+    ),
+    path(
+        "reports/<report_kind:kind>/<period:period>/remind/",
+        signoff.report_remind,
+        name="report_remind",
     ),
     path("rankings/", rankings.rankings, name="rankings"),
     path("rankings/annual/<int:year>/", rankings.annual, name="rankings_annual"),

@@ -1,6 +1,6 @@
 """督查点评 (SPEC §4) is one Django app, ``supervision``, whose models live in its areas:
 
-- ``inspections.models``: inspection teams and inspections (督查);
+- ``inspections.models``: inspection teams, inspections (督查) and plans (督查安排);
 - ``inspections.visits``: site visits and their 测评 results (点位测评, SPEC §6);
 - ``drives.models``: campaign drives (集中行动) and their numeric targets;
 - ``problems.models``: problems, photos, the event trail, extension requests (the closed loop);
@@ -13,7 +13,7 @@ models from their area.
 
 from civility.supervision.commentary.models import Commentary, CommentaryReceipt
 from civility.supervision.drives.models import Drive, DriveTarget
-from civility.supervision.inspections.models import Inspection, InspectionTeam
+from civility.supervision.inspections.models import Inspection, InspectionPlan, InspectionTeam
 from civility.supervision.inspections.visits import DraftMark, SiteVisit, SiteVisitItem
 from civility.supervision.notifications.models import Notification
 from civility.supervision.problems.models import (
@@ -32,6 +32,7 @@ __all__ = [
     "DriveTarget",
     "ExtensionRequest",
     "Inspection",
+    "InspectionPlan",
     "InspectionTeam",
     "Notification",
     "Photo",

@@ -163,6 +163,54 @@
   });
 })();
 
+// ==== reports (通报): long work shows progress ====
+// A plain <form data-busy> (no htmx) shows its .htmx-indicator while the next page loads, as htmx
+// does for its own requests. <a data-download> (Word, Excel) is fetched in the page so that the
+// link can say "正在生成…" until the file arrives; without fetch it stays a plain link.
+(function () {
+  "use strict";
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest("form[data-busy]");
+    if (form && !form.hasAttribute("hx-post")) {
+      form.classList.add("htmx-request");
+      var button = form.querySelector("button[type=submit]");
+      if (button) { setTimeout(function () { button.disabled = true; }, 0); }
+    }
+  });
+
+  function filename(response, fallback) {
+    var header = response.headers.get("Content-Disposition") || "";
+    var match = /filename\*=utf-8''([^;]+)/i.exec(header);
+    return match ? decodeURIComponent(match[1]) : fallback;
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a[data-download]");
+    if (!link || !window.fetch || !window.URL || link.classList.contains("htmx-request")) { return; }
+    event.preventDefault();
+    link.classList.add("htmx-request");
+    link.setAttribute("aria-busy", "true");
+    fetch(link.href, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) { throw new Error(String(response.status)); }
+      return response.blob().then(function (blob) {
+        var url = URL.createObjectURL(blob);
+        var save = document.createElement("a");
+        save.href = url;
+        save.download = filename(response, "download");
+        document.body.appendChild(save);
+        save.click();
+        save.remove();
+        setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+      });
+    }).catch(function () {
+      window.location.href = link.href;
+    }).finally(function () {
+      link.classList.remove("htmx-request");
+      link.removeAttribute("aria-busy");
+    });
+  });
+})();
+
 // ==== daily use on a phone (issue 10) ====
 // The tab bar says where more tabs hide (classes more-left / more-right, drawn by app.css), and the
 // problem list's folded filters open by themselves on a wide screen and count what is set.

@@ -74,8 +74,11 @@ def test_compile_query_count_is_constant_in_problems(march):
     assert abs(len(few.captured_queries) - len(many.captured_queries)) <= 3
 
 
-def test_publish_requires_requirements_text(march):
+def test_publish_refuses_a_draft_whose_requirements_were_cleared(march):
     report, _ = reports.compile_report(march["hq"], MONTHLY, "2026-03")
+    assert report.narrative["requirements"]  # pre-filled
+    report.narrative["requirements"] = ""
+    report.save()
     with pytest.raises(ValidationError):
         reports.publish(report, by=march["secretariat"])
     assert Report.objects.get(pk=report.pk).status == Report.Status.DRAFT

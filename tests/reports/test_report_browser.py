@@ -136,11 +136,14 @@ def test_browser_monthly_bulletin_is_compiled_published_and_read(
     draft = Report.objects.get(headquarters=hq, kind="monthly", period=last)
     assert draft.status == Report.Status.DRAFT
     assert page.locator("#report-status").inner_text() == "草稿"
-    page.get_by_label("五、整改要求").fill(
+    page.get_by_label("整改要求和下一步工作").fill(
         "一、湖里街道要在5日内完成整改。\n二、举一反三，建立长效机制。"
     )
     page.get_by_role("button", name="保存").click()
-    page.locator("#doc-requirements p").first.wait_for()
+    # 整改要求 comes pre-filled: wait for the saved text to replace it.
+    expect(page.locator("#doc-requirements p").first).to_have_text(
+        "一、湖里街道要在5日内完成整改。"
+    )
     assert page.locator("#doc-requirements p").all_inner_texts() == [
         "一、湖里街道要在5日内完成整改。",
         "二、举一反三，建立长效机制。",
@@ -204,6 +207,7 @@ def test_browser_monthly_bulletin_is_compiled_published_and_read(
     assert ReportRead.objects.filter(report=report, user=liaison).exists()
     screenshot(page, shots / "report-monthly-phone.png")
     response = page.goto(f"{live_server.url}/reports/monthly/{this}/")
-    assert response.status == 404
+    assert response.status == 200  # a friendly page, not the draft
+    assert page.locator("#report-missing h1").inner_text().endswith("每月通报尚未发布")
     page.goto(f"{live_server.url}/reports/monthly/")
     assert page.locator("#report-table tbody tr").count() == 1

@@ -58,8 +58,16 @@ def test_docx_holds_number_title_and_ranking_tables(client, march):
     assert report.number in texts
     assert report.snapshot["title"] in texts
     assert "各街道、区直各部门：" in texts
-    for heading in ("一、总体情况", "二、考评排名", "三、红黑榜", "四、存在问题", "五、整改要求"):
-        assert heading in texts
+    headings = [p.text for p in document.paragraphs if p.runs and p.runs[0].font.name == "黑体"]
+    assert headings == [
+        "一、总体情况",
+        "二、考评排名",
+        "三、红黑榜",
+        "四、督查工作和领导点评",
+        "五、存在问题",
+        "六、整改要求和下一步工作",  # no drive ran: 六 closes up
+        "附件",
+    ]
     assert "各单位要立即整改。" in texts
     streets = next(
         t
@@ -123,11 +131,15 @@ def test_docx_embeds_typical_case_photos(client, march):
     typical_case(march)
     report = publish_march(march)
     document = open_docx(login(client, march["A"]).get(DOCX))
-    cases = report.snapshot["data"]["typical"]
+    data = report.snapshot["data"]
+    # Open problems held up for criticism (with a before photo): P3; closed ones as 整改典型
+    # (before and after photos), 督办 first: P1 and this case.
+    assert [c["number"] for c in data["typical"]] == [march["p3"].number]
+    assert len(data["exemplary"]) == 2
     # The first before and the first after photo of each case, side by side.
+    cases = data["typical"] + data["exemplary"]
     expected = sum(bool(c["before_photos"]) + bool(c["after_photos"]) for c in cases)
-    # P1 and this case (escalated), P2 (returned once), P4 (暴露垃圾, 4 points): all fixed.
-    assert len(cases) == 4 and expected == 8
+    assert expected == 5
     assert len(document.inline_shapes) == expected
 
 
@@ -255,7 +267,7 @@ def test_weekly_print_view(client, march):
     reports.publish(report, by=march["secretariat"])
     response = login(client, march["A"]).get("/reports/weekly/2026-W11/print/")
     assert response.status_code == 200
-    assert "二、分街道情况" in response.content.decode()
+    assert "二、各街道情况" in response.content.decode()
 
 
 def test_weekly_docx_and_xlsx_builders(march):
@@ -267,9 +279,9 @@ def test_weekly_docx_and_xlsx_builders(march):
     document = docx.Document(io.BytesIO(report_docx.build(report)))
     texts = [p.text for p in document.paragraphs]
     assert report.number in texts and report.title in texts
-    assert "二、分街道情况" in texts
+    assert "二、各街道情况" in texts
     workbook = openpyxl.load_workbook(io.BytesIO(report_xlsx.build(report)))
-    assert workbook.sheetnames == ["总体情况", "分街道", "分类别"]
+    assert workbook.sheetnames == ["总体情况", "分街道", "分类别", "回头看"]
 
 
 def test_list_export_holds_the_filtered_rows(client, march):

@@ -181,7 +181,12 @@ def test_recompile_keeps_the_edited_narrative(client, march):
 def test_draft_is_hidden_from_recipients(client, request, march, persona):
     draft = compile_march(march)
     client = login(client, request.getfixturevalue(persona))
-    assert client.get(MARCH).status_code == 404
+    response = client.get(MARCH)
+    assert response.status_code == 200  # a friendly page: not yet published
+    tree = page(response.content)
+    assert tree.xpath("string(//section[@id='report-missing']/h1)") == "2026年3月每月通报尚未发布"
+    assert draft.title not in response.content.decode()
+    assert not tree.xpath("//article[@id='report-document']")
     assert client.get(f"{MARCH}?id={draft.pk}").status_code == 404
     listing = client.get("/reports/monthly/")
     assert listing.status_code == 200
@@ -227,10 +232,26 @@ def test_malformed_period_is_not_found(client, leader, url):
 
 def test_missing_period_offers_the_secretariat_to_compile(client, secretariat, liaison):
     response = login(client, secretariat).get("/reports/monthly/2026-02/")
-    assert response.status_code == 404
-    assert reverse("report_compile", args=["monthly", "2026-02"]) in response.content.decode()
-    client.force_login(liaison)
-    assert client.get("/reports/monthly/2026-02/").status_code == 404
+    assert response.status_code == 200
+    tree = page(response.content)
+    assert tree.xpath("//form[@id='compile-missing']/@action") == [
+        reverse("report_compile", args=["monthly", "2026-02"])
+    ]
+    assert tree.xpath("//button[@id='compile-draft']/text()") == ["生成草稿"]
+
+
+def test_missing_period_tells_others_it_is_not_published_yet(client, march, liaison):
+    published = publish_march(march)
+    response = login(client, liaison).get("/reports/monthly/2026-02/")
+    assert response.status_code == 200
+    tree = page(response.content)
+    assert tree.xpath("string(//section[@id='report-missing']/h1)") == "2026年2月每月通报尚未发布"
+    assert not tree.xpath("//form[@id='compile-missing']")
+    assert tree.xpath("//a[@id='latest-published']/text()") == [published.snapshot["title"]]
+    weekly = client.get("/reports/weekly/2026-W05/")
+    assert page(weekly.content).xpath("string(//section[@id='report-missing']/h1)") == (
+        "2026年第5周（1月26日—2月1日）每周巡报尚未发布"
+    )
 
 
 # --- the document shows the frozen snapshot ----------------------------------------------------
@@ -316,8 +337,10 @@ def test_ranking_notes_show_the_counts_behind_every_score(client, march):
         "D1": "到期3个，按期办结2个，退回0次，督办0件",
         "D2": "到期3个，按期办结2个，退回0次，督办0件",
     }
-    unassessed = tree.xpath("//section[@id='sec-rankings']//p[contains(@class,'rd-unassessed')]")
-    assert [p.text_content() for p in unassessed] == ["本月未考评单位：B1"]
+    unassessed = tree.xpath("//p[starts-with(@id,'unassessed-')]")
+    assert [(p.get("id"), p.text_content()) for p in unassessed] == [
+        ("unassessed-community", "本月未考评单位：B1")
+    ]
 
 
 def test_v1_snapshot_still_marks_insufficient_samples():
@@ -343,8 +366,18 @@ def test_weekly_report_page_has_its_own_sections(client, march):
     tree = page(response.content)
     assert overview_value(tree, "inspections") == "1"
     text = response.content.decode()
-    for heading in ("二、分街道情况", "三、分类别情况", "四、本周点评", "五、典型问题"):
-        assert heading in text
+    headings = tree.xpath("//h2[@data-block='h1']/text()")
+    assert headings == [
+        "一、总体情况",
+        "二、各街道情况",
+        "三、问题类别",
+        "四、回头看",
+        "五、本周点评",
+        "六、典型问题",
+    ]
+    streets = rows(tree, "//table[@id='street-table']/tbody/tr")
+    assert [(r[0], r[1], r[-1]) for r in streets] == [("A", "1", ""), ("B", "1", "")]
+    assert "本周未督查" not in text
 
 
 # --- editing, publishing, correcting -----------------------------------------------------------
@@ -356,8 +389,10 @@ def edit_data(report, **changes):
         "title": report.title,
         "addressees": report.addressees,
         "overview": report.narrative.get("overview", ""),
+        "work": report.narrative.get("work", ""),
         "problems": report.narrative.get("problems", ""),
         "requirements": report.narrative.get("requirements", ""),
+        "copy_to": report.narrative.get("copy_to", ""),
     }
     data.update(changes)
     return data
@@ -383,6 +418,7 @@ def test_edit_saves_the_narrative_with_htmx(client, march):
 
 def test_edit_errors_answer_200_and_change_nothing(client, march):
     draft = compile_march(march)
+    prefilled = draft.narrative["requirements"]
     response = login(client, march["secretariat"]).post(
         reverse("report_edit", args=["monthly", "2026-03"]),
         edit_data(draft, title="", requirements="新的要求"),
@@ -391,7 +427,7 @@ def test_edit_errors_answer_200_and_change_nothing(client, march):
     assert response.status_code == 200
     assert "这个字段是必填项" in response.content.decode()
     draft.refresh_from_db()
-    assert draft.narrative["requirements"] == ""
+    assert draft.narrative["requirements"] == prefilled != "新的要求"
 
 
 def test_edit_form_is_shown_only_to_the_secretariat_on_a_draft(client, march):
@@ -404,24 +440,29 @@ def test_edit_form_is_shown_only_to_the_secretariat_on_a_draft(client, march):
     )
 
 
-def test_publish_refuses_without_requirements(client, march):
+def test_publish_refuses_when_requirements_were_cleared(client, march):
     draft = compile_march(march)
     response = login(client, march["secretariat"]).post(
-        reverse("report_publish", args=["monthly", "2026-03"]), edit_data(draft), **HX
+        reverse("report_publish", args=["monthly", "2026-03"]),
+        edit_data(draft, requirements="  "),
+        **HX,
     )
     assert response.status_code == 200
     assert "请填写整改要求后再发布。" in response.content.decode()
     assert Report.objects.get(pk=draft.pk).status == Report.Status.DRAFT
 
 
-def test_publish_without_posted_texts_refuses_too(client, march):
+def test_publish_without_posted_texts_uses_the_prefilled_requirements(client, march):
     draft = compile_march(march)
+    prefilled = draft.narrative["requirements"]
+    assert prefilled.startswith("B1、D1、D2要在本通报印发后3个工作日内完成逾期问题整改")
     response = login(client, march["secretariat"]).post(
         reverse("report_publish", args=["monthly", "2026-03"]), {"id": draft.pk}
     )
-    assert response.status_code == 200
-    assert "请填写整改要求后再发布。" in response.content.decode()
-    assert Report.objects.get(pk=draft.pk).status == Report.Status.DRAFT
+    assert response.status_code == 302
+    report = Report.objects.get(pk=draft.pk)
+    assert report.status == Report.Status.PUBLISHED
+    assert report.snapshot["narrative"]["requirements"] == prefilled
 
 
 def test_publish_saves_the_texts_and_freezes(client, march):
@@ -652,7 +693,7 @@ def test_detail_query_count_is_constant_in_problems_and_readers(client, march):
 
 
 def photo_ids(report):
-    case = report.snapshot["data"]["typical"][0]
+    case = report.snapshot["data"]["exemplary"][0]  # closed: 整改典型
     return case["before_photos"][0], case["after_photos"][0]
 
 
@@ -692,7 +733,7 @@ def test_report_photo_is_refused_for_other_photos(client, march):
 def test_report_photo_of_a_draft_is_refused_to_recipients(client, march):
     typical_case(march)
     draft = compile_march(march)
-    before = draft.data["typical"][0]["before_photos"][0]
+    before = draft.data["exemplary"][0]["before_photos"][0]
     url = reverse("report_photo", args=[draft.pk, before])
     assert login(client, march["D2"]).get(url).status_code == 404
     client.force_login(march["leader"])
@@ -712,9 +753,10 @@ def test_page_shows_typical_cases_side_by_side(client, march):
     case = typical_case(march)
     report = publish_march(march)
     tree = page(login(client, march["A"]).get(MARCH).content)
-    cases = report.snapshot["data"]["typical"]
-    # Escalated and returned problems first: P1 (escalated 3/6), then this case (escalated).
-    assert [c["number"] for c in cases[:2]] == [
+    data = report.snapshot["data"]
+    cases = data["typical"] + data["exemplary"]
+    # 整改典型 (closed, before and after photos), escalated first: P1 (3/6), then this case.
+    assert [c["number"] for c in data["exemplary"]] == [
         Problem.objects.get(site=march["sites"]["SA"], reported_at=at(3, 5, 9)).number,
         case.number,
     ]
@@ -724,7 +766,7 @@ def test_page_shows_typical_cases_side_by_side(client, march):
         for c in cases
         for pk in c["before_photos"][:1] + c["after_photos"][:1]  # the first of each, side by side
     ]
-    mine = cases[1]
+    mine = data["exemplary"][1]
     assert (len(mine["before_photos"]), len(mine["after_photos"])) == (1, 1)
 
 

@@ -14,7 +14,7 @@ from django.utils.html import escape
 from django.utils.text import Truncator
 
 from civility.supervision.commentary.models import Commentary, CommentaryReceipt
-from civility.supervision.inspections.models import Inspection, InspectionTeam
+from civility.supervision.inspections.models import Inspection, InspectionPlan, InspectionTeam
 from civility.supervision.notifications import services as notifications
 from civility.supervision.notifications.models import Notification
 from civility.supervision.problems.models import (
@@ -70,6 +70,10 @@ def rows(hq, site, secretariat, leader, inspector, liaison, superuser):
     Drive.objects.create(
         headquarters=hq, name="百日大会战", start_date=today, end_date=today + timedelta(days=100)
     )
+    plan = InspectionPlan.objects.create(
+        headquarters=hq, team=team, date=today + timedelta(days=7), street=site.street
+    )
+    plan.sites.add(site)
     commentary = Commentary.objects.create(
         headquarters=hq,
         kind=Commentary.Kind.WRITTEN,
@@ -102,6 +106,7 @@ def test_supervision_changelists_registered():
         Drive,
         ExtensionRequest,
         Inspection,
+        InspectionPlan,
         InspectionTeam,
         Notification,
         Photo,

@@ -27,28 +27,29 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from civility.core.exports import CONTENT_TYPES, download
 from civility.core.htmx import toast, wants_partial
-from civility.core.models import User
 from civility.core.params import parse_id
 from civility.core.periods import Period
-from civility.core.roles import Role
 from civility.core.tables import HtmxTableView
 from civility.org.models import Headquarters
+from civility.reports import bulletin, docx, signoff, xlsx
 from civility.reports import compile as reports
 from civility.reports import document as doc
-from civility.reports import docx, xlsx
 from civility.reports.forms import CompileForm, ReportFilter, ReportTextForm
+from civility.reports.layout import grouped, missing_photo
 from civility.reports.models import Report, ReportRead
 from civility.reports.permissions import (
     can_compile_reports,
+    can_remind_readers,
+    can_sign_report,
     can_view_report_readers,
     can_view_reports,
     reports_visible_to,
 )
+from civility.reports.views.signoff import SignoffForm
 from civility.supervision.problems.models import Photo
 
 NAV = {"nav_section": "reports"}
 MAIN = "report-main"
-RECIPIENT_ROLES = (Role.LEADER, Role.REPRESENTATIVE, Role.LIAISON)
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_TYPE = CONTENT_TYPES["xlsx"]
 KIND_NAMES = {Report.Kind.WEEKLY: "weekly", Report.Kind.MONTHLY: "monthly"}
@@ -375,109 +376,50 @@ report_list = login_required(ReportListView.as_view())
 # --- the document ------------------------------------------------------------------------------
 
 
-def _readers(report: Report) -> dict:
-    """阅读情况: every recipient (active leaders, representatives, liaisons) by role, read or not
-    — one query whatever the number of people."""
-
-    memberships = (
-        User.groups.through.objects.filter(
-            group__name__in=[r.value for r in RECIPIENT_ROLES], user__is_active=True
-        )
-        .annotate(
-            has_read=Exists(ReportRead.objects.filter(report=report, user=OuterRef("user_id")))
-        )
-        .select_related("user__unit", "group")
-        .order_by("user__unit__kind", "user__unit__order", "user__name", "user_id")
-    )
-    roles = {
-        role.value: {"label": role.label, "total": 0, "read": 0, "unread": []}
-        for role in RECIPIENT_ROLES
-    }
-    people, readers = set(), set()
-    for membership in memberships:
-        group = roles[membership.group.name]
-        group["total"] += 1
-        people.add(membership.user_id)
-        if membership.has_read:
-            group["read"] += 1
-            readers.add(membership.user_id)
-        else:
-            group["unread"].append(membership.user)
-    return {
-        "roles": list(roles.values()),
-        "total": len(people),
-        "read": len(readers),
-        "unread": len(people) - len(readers),
-    }
+def _photo_urls(report: Report, ids: list[int]) -> list[dict]:
+    return [
+        {
+            "full": reverse("report_photo", args=[report.pk, pk]),
+            "thumb": reverse("report_photo", args=[report.pk, pk]) + "?thumb=1",
+        }
+        for pk in ids
+    ]
 
 
-def _cases(report: Report, data: dict) -> list[dict]:
-    """Typical cases with the URLs of their photos (served by ``report_photo``)."""
-    cases = []
-    for case in data.get("typical", []):
-        urls = {}
-        for key in ("before_photos", "after_photos"):
-            urls[key] = [
-                {
-                    "full": reverse("report_photo", args=[report.pk, pk]),
-                    "thumb": reverse("report_photo", args=[report.pk, pk]) + "?thumb=1",
-                }
-                for pk in case.get(key, [])
+def sheet(report: Report) -> dict:
+    """The report's layout (``bulletin.layout``) grouped for the templates, with the URLs of the
+    typical cases' photos (served by ``report_photo``)."""
+    layout = bulletin.layout(report)
+    for block in layout.all:
+        if block.case is not None:
+            block.photos = [
+                (
+                    _("整改前"),
+                    _photo_urls(report, block.case.get("before_photos", [])),
+                    missing_photo(block.case, after=False),
+                ),
+                (
+                    _("整改后"),
+                    _photo_urls(report, block.case.get("after_photos", [])),
+                    missing_photo(block.case, after=True),
+                ),
             ]
-        cases.append(
-            {
-                **case,
-                "photo_columns": [
-                    ("整改前", urls["before_photos"]),
-                    ("整改后", urls["after_photos"]),
-                ],
-            }
-        )
-    return cases
+    return {
+        part: grouped(getattr(layout, part))
+        for part in ("head", "body", "foot", "annex", "imprint")
+    }
 
 
 def document_context(report: Report) -> dict:
     """What the page and the print view show (all from ``report.content``)."""
     content = report.content
-    data = content["data"]
-    day = doc.issued_on(report)
     return {
         "report": report,
         "content": content,
-        "data": data,
-        "narrative": content["narrative"],
-        # Each line of a narrative text is a paragraph (indented two characters, as 公文 are).
-        "texts": {
-            key: [line.strip() for line in (text or "").splitlines() if line.strip()]
-            for key, text in content["narrative"].items()
-        },
+        "sheet": sheet(report),
         "monthly": report.kind == Report.Kind.MONTHLY,
         "period_label": report.get_period().label,
-        "issuer": doc.issuer(report),
-        "issued": doc.chinese_date(day) if day else "",
-        "overview_rows": doc.overview_rows(data),
-        "rankings": doc.ranking_tables(data),
-        "ranking_remark": doc.ranking_remark(data),
-        "lists": [
-            (
-                "（一）红榜",
-                "red-list",
-                [doc.list_cells(e) for e in data.get("red_list", [])],
-                "本月无单位进入红榜。",
-            ),
-            (
-                "（二）黑榜",
-                "black-list",
-                [doc.list_cells(e) for e in data.get("black_list", [])],
-                "本月无单位进入黑榜。",
-            ),
-        ],
-        "ranking_headers": doc.RANKING_HEADERS,
-        "list_headers": doc.LIST_HEADERS,
-        "problem_headers": doc.PROBLEM_HEADERS,
-        "problems": [doc.problem_cells(r) for r in data.get("problems", [])],
-        "cases": _cases(report, data),
-        "month": report.period_start.month,
+        "problems_count": len(content["data"].get("problems", [])),
     }
 
 
@@ -499,12 +441,17 @@ def _detail_context(request, report: Report, form: ReportTextForm | None = None)
     )
     if report.is_draft and can_compile:
         context["form"] = form or ReportTextForm(report=report)
+        context["editing"] = True  # the document marks every text the form can change
     if not report.is_draft and can_view_report_readers(user):
-        context["readers"] = _readers(report)
+        context["readers"] = signoff.readers(report)
+        context["can_remind"] = can_remind_readers(user, report)
+    if can_sign_report(user, report) or signoff.signature(report, user):
+        context["signoff"] = signoff.panel(report, user)
+        context["signoff_form"] = SignoffForm()
     context["downloads"] = {
         "print": version_url(report, "print"),
-        "docx": version_url(report, "docx") if report.kind == Report.Kind.MONTHLY else "",
-        "xlsx": version_url(report, "xlsx") if report.kind == Report.Kind.MONTHLY else "",
+        "docx": version_url(report, "docx"),
+        "xlsx": version_url(report, "xlsx"),
     }
     context["main_id"] = MAIN
     context["urls"] = {
@@ -525,24 +472,40 @@ def _render_main(request, report: Report, form=None, *, message="", level="succe
     return response
 
 
+def _missing(request, kind: str, period: Period):
+    """A period with nothing this person may see: a page that says so (尚未发布, or 生成草稿 for
+    the secretariat), with the latest published one — not a 404."""
+    period = _period_or_404(kind, period)
+    latest = (
+        reports_visible_to(request.user)
+        .filter(kind=kind, status=Report.Status.PUBLISHED)
+        .order_by("-period_start", "-published_at")
+        .first()
+    )
+    context = {
+        **NAV,
+        "kind": kind,
+        "period": period,
+        "period_label": period.label,
+        "kind_label": _(Report.Kind(kind).label),
+        "list_url": reverse(f"report_{KIND_NAMES[kind]}_list"),
+        "can_compile": can_compile_reports(request.user),
+        "compile_url": reverse("report_compile", args=[kind, period]),
+        "future": period.first > timezone.localdate(),
+        "latest": latest,
+        "latest_url": reports.report_url(latest) if latest else "",
+    }
+    return render(request, "reports/missing.html", context)
+
+
 @login_required
 def report_detail(request, period: Period, kind: str):
     try:
         report = select_report(request, kind, period)
     except Http404:
-        if not can_compile_reports(request.user):
-            raise
-        # The secretariat may compile a period nobody has compiled yet, from its own URL.
-        period = _period_or_404(kind, period)
-        context = {
-            **NAV,
-            "kind": kind,
-            "period": period,
-            "kind_label": Report.Kind(kind).label,
-            "compile_url": reverse("report_compile", args=[kind, period]),
-            "future": period.first > timezone.localdate(),
-        }
-        return render(request, "reports/missing.html", context, status=404)
+        if request.GET.get("id"):
+            raise  # a version that does not exist (or is not this person's to see)
+        return _missing(request, kind, period)
     reports.mark_read(report, request.user)
     return render(request, "reports/detail.html", _detail_context(request, report))
 

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import Count
 
 from civility.core.admin import ReadOnlyAdminMixin
-from civility.supervision.inspections.models import Inspection, InspectionTeam
+from civility.supervision.inspections.models import Inspection, InspectionPlan, InspectionTeam
 from civility.supervision.problems.models import (
     Problem,
 )
@@ -69,3 +69,22 @@ class InspectionAdmin(admin.ModelAdmin):
     @admin.display(description="问题数", ordering="problem_count")
     def problem_count(self, obj: Inspection) -> int:
         return obj.problem_count
+
+
+@admin.register(InspectionPlan)
+class InspectionPlanAdmin(admin.ModelAdmin):
+    """下周督查安排: the weekly 巡报 lists next week's plans."""
+
+    list_display = ("date", "team", "street", "note", "created_by")
+    list_filter = ("team", "street", "headquarters")
+    list_select_related = ("team", "street", "created_by")
+    search_fields = ("note", "team__name", "street__name", "sites__name")
+    date_hierarchy = "date"
+    ordering = ("-date", "team")
+    autocomplete_fields = ("team", "street", "sites")
+    readonly_fields = ("created_by", "created_at")
+
+    def save_model(self, request, obj, form, change):
+        if obj.created_by_id is None:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

@@ -120,3 +120,52 @@ class Inspection(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+
+class InspectionPlan(models.Model):
+    """下周督查安排: a team's planned visit (a street, or named sites), set by the secretariat;
+    the weekly 巡报 lists next week's plans."""
+
+    headquarters = models.ForeignKey(
+        Headquarters,
+        verbose_name=_("指挥部"),
+        on_delete=models.CASCADE,
+        related_name="inspection_plans",
+    )
+    team = models.ForeignKey(
+        InspectionTeam,
+        verbose_name=_("督查组"),
+        on_delete=models.PROTECT,
+        related_name="plans",
+    )
+    date = models.DateField(_("计划日期"), db_index=True)
+    street = models.ForeignKey(
+        Unit,
+        verbose_name=_("街道"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspection_plans",
+        limit_choices_to={"kind": Unit.Kind.STREET},
+    )
+    sites = models.ManyToManyField(
+        Site, verbose_name=_("点位"), blank=True, related_name="inspection_plans"
+    )
+    note = models.CharField(_("督查重点"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("安排人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("督查安排")
+        verbose_name_plural = _("督查安排")
+        ordering = ["date", "team", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.team}"

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from civility.supervision.inspections import revisit
+from civility.supervision.inspections import plans, revisit
 from civility.supervision.inspections import views as inspections
 
 urlpatterns = [
     path("inspections/", inspections.inspection_list, name="inspection_list"),
     path("inspections/new/", inspections.inspection_new, name="inspection_new"),
     path("inspections/revisit/", revisit.revisit_new, name="revisit_new"),
+    path("inspections/plans/", plans.plan_list, name="inspection_plans"),
+    path("inspections/plans/<int:pk>/delete/", plans.plan_delete, name="inspection_plan_delete"),
     path("inspections/site-search/", inspections.site_search, name="site_search"),
     path("inspections/<int:pk>/", inspections.inspection_detail, name="inspection_detail"),
     path(

@@ -328,6 +328,7 @@ def perform(
             updates["deadline"] = pending.requested_deadline
     if "primary_unit" in updates:
         data["unit"] = str(updates["primary_unit"])
+        data["unit_id"] = updates["primary_unit"].pk  # lets reports replay the unit at a moment
     if "deadline" in updates:
         data["deadline"] = updates["deadline"].isoformat()
 

@@ -27,6 +27,7 @@ from civility.core.periods import MONTH, Period
 from civility.core.roles import Role
 from civility.demo import campaign as campaign_demo
 from civility.demo import visits as demo_visits
+from civility.demo.bulletins import Published, publish_history
 from civility.demo.history import (
     LEADER,
     LIAISON,
@@ -73,8 +74,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2008, help="随机种子（默认 2008）")
-        parser.add_argument("--months", type=int, default=6, help="生成最近几个月的数据（默认 6）")
-        parser.add_argument("--problems", type=int, default=1500, help="问题数量（默认 1500）")
+        # A year, so that a leader's first visit finds a year of published bulletins.
+        parser.add_argument(
+            "--months", type=int, default=12, help="生成最近几个月的数据（默认 12）"
+        )
+        parser.add_argument("--problems", type=int, default=3000, help="问题数量（默认 3000）")
         parser.add_argument(
             "--headquarters", default="HL", metavar="CODE", help="指挥部编号前缀（默认 HL）"
         )
@@ -145,6 +149,7 @@ class Command(BaseCommand):
             f"问题通知 {notes.count()} 条（未读 {notes.filter(read_at__isnull=True).count()} 条）"
         )
         out(f"  新建账号 {seeder.created_users} 个（联络员、督查员；无密码，不能登录）")
+        out(seeder.bulletins.summary())
         marks = seeder.marks
         out(
             f"  点位测评 {SiteVisit.objects.filter(inspection__headquarters=hq).count()} 个次，"
@@ -204,6 +209,7 @@ class Seeder:
         self.tz = timezone.get_current_timezone()
         self.created_users = 0
         self.commentaries: list[Commentary] = []
+        self.bulletins = Published()
         self.marks: Counter = Counter()
 
     def run(self) -> Plan:
@@ -234,6 +240,7 @@ class Seeder:
             campaign_demo.link_recurrences(problems)
             self._commentaries(inspections, problems)
             self._backdate(inspections)
+            self.bulletins = publish_history(self)
             campaign_demo.seed_levers(self.hq, self.secretariat, self.leader, now=self.now)
             self.outbox.flush()
         return self.plan
