@@ -9,8 +9,8 @@ import math
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
-from django.utils.functional import cached_property
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.http import content_disposition_header
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -170,6 +170,21 @@ class HtmxTableView(ExportMixin, SingleTableMixin, FilterView):
             "per_page": default,
             "paginator_class": bounded_paginator(base, default),
         }
+
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        page = getattr(table, "page", None)
+        if page is not None:
+            self.decorate_page([row.record for row in page.object_list])
+        return table
+
+    def decorate_page(self, records: list) -> None:
+        """Add what only the shown rows need (counts…) with one query for the page, instead of
+        annotating every row of the list before the page is picked."""
+
+    @property
+    def exporting(self) -> bool:
+        return self.export_trigger_param in self.request.GET
 
     def get_template_names(self):
         htmx = getattr(self.request, "htmx", None)

@@ -52,6 +52,12 @@ SITE_RESULTS = 10
 # --- list -------------------------------------------------------------------------------------
 
 
+COUNTS = {
+    "site_count": Count("sites", distinct=True),
+    "problem_count": Count("problems", distinct=True),
+}
+
+
 class InspectionListView(HtmxTableView):
     template_name = "supervision/inspections/list.html"
     table_class = InspectionTable
@@ -62,16 +68,30 @@ class InspectionListView(HtmxTableView):
         return can_view_inspections(self.request.user)
 
     def get_queryset(self):
-        return (
+        inspections = (
             inspections_openable_by(self.request.user)
             .select_related("team", "street", "created_by")
             .prefetch_related("inspectors")
-            .annotate(
-                site_count=Count("sites", distinct=True),
-                problem_count=Count("problems", distinct=True),
-            )
             .order_by("-date", "-id")
         )
+        # Counted for every row only where every row needs them: exports and sorting by a count.
+        if self.exporting or self.request.GET.get("sort", "").lstrip("-") in COUNTS:
+            inspections = inspections.annotate(**COUNTS)
+        return inspections
+
+    def decorate_page(self, records) -> None:
+        """The counts of the 25 rows shown (the whole list took 20 s at city scale)."""
+        if not records or hasattr(records[0], "site_count"):
+            return
+        counts = {
+            row["pk"]: row
+            for row in Inspection.objects.filter(pk__in=[r.pk for r in records])
+            .annotate(**COUNTS)
+            .values("pk", *COUNTS)
+        }
+        for record in records:
+            record.site_count = counts[record.pk]["site_count"]
+            record.problem_count = counts[record.pk]["problem_count"]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

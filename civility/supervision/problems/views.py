@@ -12,11 +12,12 @@ from datetime import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
@@ -26,13 +27,14 @@ from civility.core.htmx import close_modal, toast
 from civility.core.tables import HtmxTableView
 from civility.supervision.permissions import can_view_photo
 from civility.supervision.problems import workflow
-from civility.supervision.problems.filters import ProblemFilter
+from civility.supervision.problems.filters import UNIT_OPTIONS, ProblemFilter, unit_choices
 from civility.supervision.problems.forms import DIRECT_ACTIONS, BulkAssignForm, action_form
 from civility.supervision.problems.models import ExtensionRequest, Photo, Problem, ProblemEvent
 from civility.supervision.problems.permissions import (
     can_bulk_assign,
     can_view_problems,
     problems_visible_to,
+    sees_all_problems,
 )
 from civility.supervision.problems.tables import BULK_FORM_ID, ProblemTable
 from civility.supervision.problems.workflow import Action, Conflict, NotAllowed
@@ -99,7 +101,7 @@ class ProblemListView(HtmxTableView):
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
-        kwargs["visible"] = self.visible()
+        kwargs["visible"] = None if sees_all_problems(self.request.user) else self.visible()
         return kwargs
 
     def get_table_kwargs(self):
@@ -136,6 +138,23 @@ class ProblemListView(HtmxTableView):
 
 
 problem_list = ProblemListView.as_view()
+
+
+@login_required
+def unit_options(request):
+    """The unit filter's options for what was typed (at most UNIT_OPTIONS), as <option>s."""
+    if not can_view_problems(request.user):
+        raise PermissionDenied
+    user = request.user
+    units = unit_choices(None if sees_all_problems(user) else problems_visible_to(user))
+    query = request.GET.get("unit_q", "").strip()[:50]
+    if query:
+        units = units.filter(Q(name__icontains=query) | Q(short_name__icontains=query))
+    options = format_html_join(
+        "", '<option value="{}">{}</option>', ((u.pk, u.name) for u in units[:UNIT_OPTIONS])
+    )
+    first = format_html('<option value="">{}</option>', _("全部单位"))
+    return HttpResponse(first + options)
 
 
 def bulk_assign(user, ids: list[int], *, unit=None) -> tuple[str, str]:
