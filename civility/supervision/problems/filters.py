@@ -1,6 +1,7 @@
 """Filters of the supervision lists (django-filter), applied to the user's visible queryset."""
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import django_filters
 from django import forms
@@ -24,6 +25,7 @@ DUE_CHOICES = [
 
 
 UNIT_OPTIONS = 30  # units offered for one search
+BLANK_LABELS = {"all": _("全部单位"), "default": _("各点位默认责任单位")}
 
 
 class UnitSearchSelect(forms.Select):
@@ -31,14 +33,15 @@ class UnitSearchSelect(forms.Select):
     server for matching units (htmx): a city has ~600 units, and rendering them all as options
     on every list load was ~40 % of the page's time."""
 
-    def __init__(self, *args, search_url: str = "", **kwargs):
+    def __init__(self, *args, search_url: str = "problem_unit_options", blank="all", **kwargs):
         super().__init__(*args, **kwargs)
-        self.search_url = search_url
+        self.search_url, self.blank = search_url, blank
 
     def optgroups(self, name, value, attrs=None):
         chosen = [v for v in value if str(v).isdigit()]
-        options = [self.create_option(name, "", self.choices.field.empty_label, not chosen, 0)]
-        for index, unit in enumerate(self.choices.queryset.filter(pk__in=chosen), start=1):
+        options = [self.create_option(name, "", BLANK_LABELS[self.blank], not chosen, 0)]
+        queryset = self.choices.queryset if hasattr(self.choices, "queryset") else None
+        for index, unit in enumerate(queryset.filter(pk__in=chosen) if chosen else (), start=1):
             options.append(self.create_option(name, unit.pk, str(unit), True, index))
         return [(None, options, 0)]
 
@@ -52,7 +55,7 @@ class UnitSearchSelect(forms.Select):
             name,
             _("输入名称查找"),
             _("查找单位"),
-            reverse(self.search_url),
+            f"{reverse(self.search_url)}?{urlencode({'blank': self.blank})}",
             target,
         )
         return format_html('<span class="search-select">{}{}</span>', search, select)
@@ -84,7 +87,7 @@ class ProblemFilter(django_filters.FilterSet):
         field_name="primary_unit",
         queryset=Unit.objects.none(),
         empty_label=_("全部单位"),
-        widget=UnitSearchSelect(search_url="problem_unit_options"),
+        widget=UnitSearchSelect(),
     )
     category = django_filters.ModelChoiceFilter(
         label=_("类别"), queryset=ProblemCategory.objects.none(), empty_label=_("全部类别")

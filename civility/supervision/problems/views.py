@@ -27,7 +27,13 @@ from civility.core.htmx import close_modal, toast
 from civility.core.tables import HtmxTableView
 from civility.supervision.permissions import can_view_photo
 from civility.supervision.problems import workflow
-from civility.supervision.problems.filters import UNIT_OPTIONS, ProblemFilter, unit_choices
+from civility.supervision.problems.filters import (
+    BLANK_LABELS,
+    UNIT_OPTIONS,
+    ProblemFilter,
+    UnitSearchSelect,
+    unit_choices,
+)
 from civility.supervision.problems.forms import DIRECT_ACTIONS, BulkAssignForm, action_form
 from civility.supervision.problems.models import ExtensionRequest, Photo, Problem, ProblemEvent
 from civility.supervision.problems.permissions import (
@@ -116,7 +122,9 @@ class ProblemListView(HtmxTableView):
         context["nav_section"] = "problems"
         context["bulk_form_id"] = BULK_FORM_ID
         if can_bulk_assign(user):
-            context["bulk_form"] = BulkAssignForm(user=user)
+            context["bulk_form"] = BulkAssignForm(
+                user=user, widget=UnitSearchSelect(blank="default")
+            )
         return context
 
     def post(self, request, *args, **kwargs):
@@ -147,13 +155,15 @@ def unit_options(request):
         raise PermissionDenied
     user = request.user
     units = unit_choices(None if sees_all_problems(user) else problems_visible_to(user))
-    query = request.GET.get("unit_q", "").strip()[:50]
+    # The search box is named after its select ("unit_q", "bulk-unit_q").
+    query = next((v for k, v in request.GET.items() if k.endswith("_q")), "").strip()[:50]
     if query:
         units = units.filter(Q(name__icontains=query) | Q(short_name__icontains=query))
     options = format_html_join(
         "", '<option value="{}">{}</option>', ((u.pk, u.name) for u in units[:UNIT_OPTIONS])
     )
-    first = format_html('<option value="">{}</option>', _("全部单位"))
+    blank = BLANK_LABELS.get(request.GET.get("blank"), BLANK_LABELS["all"])
+    first = format_html('<option value="">{}</option>', blank)
     return HttpResponse(first + options)
 
 
