@@ -45,7 +45,7 @@ TABLE_REGION = "table-region"
 MAX_PER_PAGE = 200
 
 
-COUNT_CAP = 10_000
+COUNT_CAP = 2000
 PAGE_WINDOW = 2  # pages shown either side of the current one
 
 

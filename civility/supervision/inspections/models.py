@@ -92,7 +92,10 @@ class Inspection(models.Model):
         verbose_name = "督查"
         verbose_name_plural = "督查"
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["headquarters", "date"])]
+        indexes = [
+            models.Index(fields=["headquarters", "date"]),
+            models.Index(fields=["date", "id"], name="inspection_date_id"),  # the list's order
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(submitted_at__isnull=False),

@@ -5,7 +5,9 @@ from urllib.parse import urlencode
 
 import django_filters
 from django import forms
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -14,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civility.core.choice_labels import translated
 from civility.core.periods import local_midnight
-from civility.org.models import ProblemCategory, Unit
+from civility.org.models import ProblemCategory, Site, Unit
 from civility.supervision.problems.models import Drive, Problem
 
 DUE_CHOICES = [
@@ -26,6 +28,27 @@ DUE_CHOICES = [
 
 UNIT_OPTIONS = 30  # units offered for one search
 BLANK_LABELS = {"all": _("全部单位"), "default": _("各点位默认责任单位")}
+
+
+FTS_MIN = 3  # characters: the trigram index finds runs of three or more
+
+
+def text_search_q(value: str) -> Q:
+    """Problems whose number or description contains ``value``, or whose site's name does.
+
+    Indexed where the database allows (migration 0006): SQLite's FTS5 trigram table, PostgreSQL's
+    pg_trgm indexes (used by ILIKE); the site names are a small table whose matches are then
+    looked up through the problem's site index. One or two characters fall back to a scan, which
+    stops early for common words because the list reads newest first."""
+    sites = Q(site__in=Site.objects.filter(name__icontains=value).values("pk"))
+    if connection.vendor == "sqlite" and len(value) >= FTS_MIN:
+        phrase = '"' + value.replace('"', '""') + '"'
+        matches = RawSQL(
+            "SELECT rowid FROM supervision_problem_fts WHERE supervision_problem_fts MATCH %s",
+            [phrase],
+        )
+        return Q(pk__in=matches) | sites
+    return Q(number__icontains=value) | Q(description__icontains=value) | sites
 
 
 class UnitSearchSelect(forms.Select):
@@ -63,13 +86,10 @@ class UnitSearchSelect(forms.Select):
 
 def unit_choices(visible=None):
     """The primary units that occur in the problems a person sees (``visible``; None: all
-    problems). For all problems an EXISTS per unit (an index probe each) instead of reading
-    every problem's unit."""
-    units = Unit.objects.all()
-    if visible is None:
-        units = units.filter(Exists(Problem.objects.filter(primary_unit=OuterRef("pk"))))
-    else:
-        units = units.filter(pk__in=visible.values("primary_unit"))
+    problems): an EXISTS per unit (index probes) instead of reading every visible problem's
+    unit."""
+    problems = Problem.objects.all() if visible is None else visible
+    units = Unit.objects.filter(Exists(problems.filter(primary_unit=OuterRef("pk"))))
     return units.order_by("kind", "order", "id")
 
 
@@ -152,13 +172,15 @@ class ProblemFilter(django_filters.FilterSet):
             "returned",
         ]
 
-    def __init__(self, *args, visible=None, **kwargs):
+    def __init__(self, *args, visible=None, street_ids=None, **kwargs):
         """``visible``: the problems of a person who sees only some (None: all of them). Street
         and unit choices are then the streets and primary units that occur in them, so a liaison
         is offered only what they can see."""
         super().__init__(*args, **kwargs)
         streets = Unit.objects.filter(kind=Unit.Kind.STREET)
-        if visible is None:
+        if street_ids is not None:  # known already (see views.visible_street_ids)
+            streets = streets.filter(pk__in=street_ids)
+        elif visible is None:
             streets = streets.filter(Exists(Problem.objects.filter(site__street=OuterRef("pk"))))
         else:
             streets = streets.filter(pk__in=visible.values("site__street"))
@@ -183,11 +205,7 @@ class ProblemFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(number__icontains=value)
-            | Q(description__icontains=value)
-            | Q(site__name__icontains=value)
-        )
+        return queryset.filter(text_search_q(value))
 
     # Local-midnight bounds instead of ``reported_at__date``: the index on reported_at applies.
     def filter_date_from(self, queryset, name, value):

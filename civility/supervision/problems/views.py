@@ -12,12 +12,11 @@ from datetime import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
@@ -27,12 +26,10 @@ from civility.core.htmx import close_modal, toast
 from civility.core.tables import HtmxTableView
 from civility.supervision.permissions import can_view_photo
 from civility.supervision.problems import workflow
+from civility.supervision.problems.choices import visible_street_ids
 from civility.supervision.problems.filters import (
-    BLANK_LABELS,
-    UNIT_OPTIONS,
     ProblemFilter,
     UnitSearchSelect,
-    unit_choices,
 )
 from civility.supervision.problems.forms import DIRECT_ACTIONS, BulkAssignForm, action_form
 from civility.supervision.problems.models import ExtensionRequest, Photo, Problem, ProblemEvent
@@ -107,7 +104,9 @@ class ProblemListView(HtmxTableView):
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
-        kwargs["visible"] = None if sees_all_problems(self.request.user) else self.visible()
+        user = self.request.user
+        kwargs["visible"] = None if sees_all_problems(user) else self.visible()
+        kwargs["street_ids"] = visible_street_ids(user)
         return kwargs
 
     def get_table_kwargs(self):
@@ -146,25 +145,6 @@ class ProblemListView(HtmxTableView):
 
 
 problem_list = ProblemListView.as_view()
-
-
-@login_required
-def unit_options(request):
-    """The unit filter's options for what was typed (at most UNIT_OPTIONS), as <option>s."""
-    if not can_view_problems(request.user):
-        raise PermissionDenied
-    user = request.user
-    units = unit_choices(None if sees_all_problems(user) else problems_visible_to(user))
-    # The search box is named after its select ("unit_q", "bulk-unit_q").
-    query = next((v for k, v in request.GET.items() if k.endswith("_q")), "").strip()[:50]
-    if query:
-        units = units.filter(Q(name__icontains=query) | Q(short_name__icontains=query))
-    options = format_html_join(
-        "", '<option value="{}">{}</option>', ((u.pk, u.name) for u in units[:UNIT_OPTIONS])
-    )
-    blank = BLANK_LABELS.get(request.GET.get("blank"), BLANK_LABELS["all"])
-    first = format_html('<option value="">{}</option>', blank)
-    return HttpResponse(first + options)
 
 
 def bulk_assign(user, ids: list[int], *, unit=None) -> tuple[str, str]:
