@@ -69,7 +69,9 @@ def test_seed_city_builds_a_city_sized_district(seeded):
     assert Site.objects.filter(headquarters=hq).count() == 3455
     assert Problem.objects.count() == 400
     # Every unit has a liaison who can sign in to its inbox.
-    assert not Unit.objects.filter(headquarters=hq).exclude(members__groups__name="liaison").exists()
+    assert (
+        not Unit.objects.filter(headquarters=hq).exclude(members__groups__name="liaison").exists()
+    )
     output, _ = seeded
     assert "problem 400" in output
 

@@ -10,8 +10,9 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.utils.html import format_html, format_html_join
 
+from civility.core.roles import Role
 from civility.supervision.problems.filters import BLANK_LABELS, UNIT_OPTIONS, unit_choices
-from civility.supervision.problems.models import ProblemEvent
+from civility.supervision.problems.models import Problem, ProblemEvent
 from civility.supervision.problems.permissions import (
     can_view_problems,
     problems_visible_to,
@@ -27,14 +28,22 @@ def visible_street_ids(user) -> list[int] | None:
     next workflow event: finding them reads every one of the unit's problems (a department
     cooperates on a third of a city's), too much for every load of the list. None: let the
     filter ask the database (everyone else; cheap)."""
-    if sees_all_problems(user) or not user.unit_id or not unit_sees_many(user.unit_id):
+    if sees_all_problems(user) or user.has_role(Role.REPRESENTATIVE):
+        return None
+    if not (user.has_role(Role.LIAISON) and user.unit_id and unit_sees_many(user.unit_id)):
         return None
     latest = ProblemEvent.objects.order_by("-id").values_list("id", flat=True).first()
     key = f"problem-streets:{user.pk}:{user.unit_id}:{latest}"
     ids = cache.get(key)
     if ids is None:
-        ids = list(
-            problems_visible_to(user).order_by().values_list("site__street", flat=True).distinct()
+        # Two indexed lookups (the unit's problems, its cooperating links), as the list's own.
+        unit = user.unit_id
+        primary = Problem.objects.filter(primary_unit_id=unit).values_list("site__street")
+        links = Problem.cooperating_units.through.objects.filter(unit_id=unit)
+        linked = links.values_list("problem__site__street")
+        ids = sorted(
+            {row[0] for row in primary.order_by().distinct()}
+            | {row[0] for row in linked.order_by().distinct()}
         )
         cache.set(key, ids, STREETS_CACHE_SECONDS)
     return ids

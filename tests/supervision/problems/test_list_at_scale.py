@@ -153,9 +153,7 @@ def test_text_search_index_follows_changed_descriptions(client, leader, inspecto
     problem = report(inspector, site, description="公益广告牌破损")
     Problem.objects.filter(pk=problem.pk).update(description="井盖缺失存在隐患")
     client.force_login(leader)
-    assert page_numbers(client.get(reverse("problem_list"), {"q": "井盖缺失"})) == [
-        problem.number
-    ]
+    assert page_numbers(client.get(reverse("problem_list"), {"q": "井盖缺失"})) == [problem.number]
     assert page_numbers(client.get(reverse("problem_list"), {"q": "广告牌破损"})) == []
 
 
@@ -177,9 +175,7 @@ def test_date_filter_uses_local_days(client, leader, inspector, site):
     response = client.get(reverse("problem_list"), {"date_to": "2026-03-09"})
     assert page_numbers(response) == [late.number]
     response = client.get(reverse("problem_list"), {"date_from": "2026-03-10"})
-    assert next_day.number in page_numbers(response) and late.number not in page_numbers(
-        response
-    )
+    assert next_day.number in page_numbers(response) and late.number not in page_numbers(response)
 
 
 # --- the unit search box ----------------------------------------------------------------------
