@@ -133,11 +133,14 @@ LABELS = (
     # reports.models.Report.Status
     gettext_noop("已发布"),
     gettext_noop("已更正"),
-    # reports.scoring: the grades (等次) of the monthly and annual assessment
+    # reports.scoring: the grades (等次) of the monthly and annual assessment (合格 and 不合格
+    # are also supervision.inspections.visits.SiteVisitItem.Result labels)
     gettext_noop("优秀"),
     gettext_noop("良好"),
     gettext_noop("合格"),
     gettext_noop("不合格"),
+    # supervision.inspections.visits.SiteVisitItem.Result
+    gettext_noop("不适用"),
 )
 
 

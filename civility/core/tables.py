@@ -18,6 +18,7 @@ from django_tables2 import utils as tables2_utils
 from django_tables2.export import ExportMixin
 
 from civility.core.exports import SafeTableExport
+from civility.core.htmx import wants_partial
 
 _uncached_signature = tables2_utils.signature
 _signatures: dict = {}
@@ -223,8 +224,7 @@ class HtmxTableView(ExportMixin, SingleTableMixin, FilterView):
         return self.export_trigger_param in self.request.GET
 
     def get_template_names(self):
-        htmx = getattr(self.request, "htmx", None)
-        if htmx and htmx.target == TABLE_REGION and not htmx.history_restore_request:
+        if wants_partial(self.request, TABLE_REGION):
             return [f"{self.template_name}#table"]
         return [self.template_name]
 

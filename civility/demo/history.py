@@ -68,6 +68,7 @@ OPEN_CYCLE = (
     "submitted",
 )
 MIN_OPEN = 6
+DRIVE_DAYS = 100  # 百日大会战
 OFFICE_ACTIONS = {
     Action.ASSIGN,
     Action.VOID,
@@ -299,11 +300,14 @@ class _Planner:
     # -- drives, inspections and site visits
 
     def _drives(self) -> list[DrivePlan]:
+        """A 百日大会战 (100 days, the first to the hundredth) when the history is long enough,
+        else a shorter 集中整治行动; it starts a third of the way into the history."""
         days = (self.today - self.start).days
         start = self.start + timedelta(days=days // 3)
-        end = min(self.today, start + timedelta(days=max(7, min(100, days // 3))))
-        name = "城市环境百日大会战" if (end - start).days >= 60 else "市容环境集中整治行动"
-        return [DrivePlan(name, start, end)]
+        if days >= 150:
+            return [DrivePlan("城市环境百日大会战", start, start + timedelta(days=DRIVE_DAYS - 1))]
+        end = min(self.today, start + timedelta(days=max(7, days // 3)))
+        return [DrivePlan("市容环境集中整治行动", start, end)]
 
     def _day_time(self, day: date, minutes: int) -> datetime:
         return datetime.combine(day, time(8, 30), tzinfo=self.tz) + timedelta(minutes=minutes)

@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,8 @@ from civility.org.forms_admin import CommunityInlineForm, CommunityInlineFormSet
 from civility.org.models import (
     AssessmentMethod,
     Assignment,
+    Checklist,
+    ChecklistItem,
     Headquarters,
     Indicator,
     Leader,
@@ -518,3 +520,36 @@ class ProblemCategoryAdmin(admin.ModelAdmin):
     list_select_related = ("work_group", "default_department")
     search_fields = ("name",)
     autocomplete_fields = ("work_group", "default_department", "indicator")
+
+
+class ChecklistItemInline(admin.TabularInline):
+    model = ChecklistItem
+    extra = 0
+    fields = ("order", "text", "points", "indicator", "categories", "na_allowed")
+    autocomplete_fields = ("indicator", "categories")
+    ordering = ("order", "id")
+
+
+@admin.register(Checklist)
+class ChecklistAdmin(admin.ModelAdmin):
+    list_display = ("name", "site_type", "version", "item_count", "points_total", "headquarters")
+    list_filter = ("version", "site_type", "headquarters")
+    list_select_related = ("site_type", "headquarters")
+    search_fields = ("name", "site_type__name", "items__text")
+    autocomplete_fields = ("site_type",)
+    inlines = [ChecklistItemInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(item_count=Count("items", distinct=True), points_total=Sum("items__points"))
+        )
+
+    @admin.display(description="测评内容数", ordering="item_count")
+    def item_count(self, obj):
+        return obj.item_count
+
+    @admin.display(description="总分值", ordering="points_total")
+    def points_total(self, obj):
+        return obj.points_total

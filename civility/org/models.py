@@ -635,3 +635,6 @@ class Assignment(models.Model):
             cls.DueState.DUE_SOON: open_ & Q(due_date__gte=today, due_date__lte=soon),
             cls.DueState.ON_TRACK: open_ & Q(due_date__gt=soon),
         }[state]
+
+
+from civility.org.checklists import Checklist, ChecklistItem  # noqa: E402, F401

@@ -42,7 +42,7 @@ class AssignmentTable(tables.Table):
             "completed_on",
         )
         empty_text = _("没有符合条件的责任分解。")
-        attrs = {"class": "table", "id": "assignments-table"}
+        attrs = {"class": "table phone-cards", "id": "assignments-table"}
         row_attrs = {"data-pk": lambda record: record.pk}
 
     def render_due_state(self, record):

@@ -46,10 +46,17 @@ class ScoringPolicyForm(forms.ModelForm):
             "red_list_min",
             "red_list_size",
             "black_list_below",
+            "black_list_last_below",
+            "black_list_last_min_units",
             "min_site_visits",
             "min_problems_due",
-            "rework_penalty",
-            "escalation_penalty",
+            "on_time_weight",
+            "rework_weight",
+            "escalation_weight",
+            "checklist_version",
+            "annual_months_weight",
+            "annual_assignments_weight",
+            "min_assessed_months",
         ]
 
     def clean(self):
@@ -62,6 +69,14 @@ class ScoringPolicyForm(forms.ModelForm):
             cleaned.get("good_min"),
             cleaned.get("pass_min"),
         )
+        months, assignments = (
+            cleaned.get("annual_months_weight"),
+            cleaned.get("annual_assignments_weight"),
+        )
+        if months is not None and assignments is not None and months + assignments != 1:
+            self.add_error(
+                "annual_assignments_weight", "月度总分权重与责任分解完成率权重之和应为 1。"
+            )
         if None not in (excellent, good, passing) and not excellent >= good >= passing:
             self.add_error("good_min", "分数线应满足：优秀 ≥ 良好 ≥ 合格。")
         return cleaned
@@ -88,15 +103,37 @@ class ScoringPolicyAdmin(admin.ModelAdmin):
         (None, {"fields": ("headquarters", "year")}),
         ("总分构成", {"fields": ("field_weight", "rectification_weight", "pairing_weight")}),
         ("等次分数线", {"fields": ("excellent_min", "good_min", "pass_min")}),
-        ("红黑榜", {"fields": ("red_list_min", "red_list_size", "black_list_below")}),
+        ("现场分", {"fields": ("checklist_version", "min_site_visits")}),
         (
-            "样本与扣分",
+            "整改分（按比率）",
             {
                 "fields": (
-                    "min_site_visits",
                     "min_problems_due",
-                    "rework_penalty",
-                    "escalation_penalty",
+                    "on_time_weight",
+                    "rework_weight",
+                    "escalation_weight",
+                )
+            },
+        ),
+        (
+            "红黑榜",
+            {
+                "fields": (
+                    "red_list_min",
+                    "red_list_size",
+                    "black_list_below",
+                    "black_list_last_below",
+                    "black_list_last_min_units",
+                )
+            },
+        ),
+        (
+            "年度考评",
+            {
+                "fields": (
+                    "annual_months_weight",
+                    "annual_assignments_weight",
+                    "min_assessed_months",
                 )
             },
         ),

@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 from civility.core.models import User
 from civility.core.periods import Period
 from civility.core.roles import Role
-from civility.reports import scoring
+from civility.reports import score_rows, scoring
 from civility.reports.models import Report, ReportRead
 from civility.supervision.commentary.models import Commentary
 from civility.supervision.inspections.models import Inspection
@@ -196,40 +196,13 @@ def _commentary(headquarters, period: Period) -> list[dict]:
     ]
 
 
-def _score_row(row: scoring.UnitScore, previous: dict[int, scoring.UnitScore]) -> dict:
-    before = previous.get(row.unit_id)
-    change = before.rank - row.rank if before and before.rank and row.rank else None
-    return {
-        "unit": row.name,
-        "rank": row.rank,
-        "field": _dec(row.field_score),
-        "rectification": _dec(row.rectification),
-        "total": _dec(row.total),
-        "band": row.band,
-        "insufficient": row.insufficient,
-        "visits": row.visits,
-        "due": row.due,
-        "rank_change": change,
-    }
-
-
-def _list_row(row: scoring.UnitScore, reasons: list[str]) -> dict:
-    return {
-        "unit": row.name,
-        "kind": row.kind_label,
-        "total": _dec(row.total),
-        "reasons": reasons,
-        "partners": row.partners,
-    }
-
-
 def monthly_data(headquarters, period: Period) -> dict:
     first, last, start, end = period.first, period.last, period.start, period.end
     year, month = period.year, period.number
     before = period.previous()
     current, previous = overview(headquarters, period), overview(headquarters, before)
     scores = scoring.monthly_scores(headquarters, year, month)
-    previous_scores = scoring.monthly_scores(headquarters, before.year, before.number).by_unit()
+    rankings = score_rows.rankings(scores)
     problems = (
         Problem.objects.filter(
             headquarters=headquarters, reported_at__gte=start, reported_at__lt=end
@@ -246,19 +219,11 @@ def monthly_data(headquarters, period: Period) -> dict:
             "year": year,
             "month": month,
         },
+        "scoring": score_rows.rules(scores),
         "overview": current,
         "previous": previous,
         "change": _changes(current, previous),
-        "rankings": [
-            {
-                "kind": kind,
-                "label": label,
-                "rows": [_score_row(row, previous_scores) for row in rows],
-            }
-            for kind, label, rows in scores.kinds
-        ],
-        "red_list": [_list_row(u, u.red_reasons) for u in scores.red_list],
-        "black_list": [_list_row(u, u.black_reasons) for u in scores.black_list],
+        **rankings,
         "top_categories": breakdowns["by_category"][:TOP_CATEGORIES],
         "by_street": breakdowns["by_street"],
         "typical": _typical(headquarters, period),

@@ -1,10 +1,11 @@
 """The leaders' and secretariat's dashboard (SPEC §8 home page): aggregates only.
 
 ``dashboard_data(headquarters, today)`` answers "how is the campaign doing this month?" with a
-fixed number of queries whatever the number of problems: one aggregate for the counts and the
-status distribution, one each for categories and overdue units, the month's ranking from
-``scoring.monthly_scores`` and a 12-month street trend computed from two grouped queries (street
-visits per month, street rectification per month) instead of twelve full monthly scorings.
+fixed number of queries whatever the number of problems and months: one aggregate for the counts
+and the status distribution, one each for categories and overdue units, and every score from
+``civility.reports.scoring`` (本月至今 without bands or ranks, the last ended month's ranking, a
+12-month street trend in which published months come from their snapshots and the rest are
+scored in one pass, 得分率 by site type and by indicator) — never re-derived here.
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Avg, Count, F, Q, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -22,8 +22,8 @@ from django.utils.translation import gettext
 
 from civility.core.periods import Period
 from civility.org.models import Unit
-from civility.reports import scoring
-from civility.reports.models import ScoringPolicy
+from civility.reports import annual, scoring
+from civility.reports import counts as counting
 from civility.supervision.problems.models import Problem
 
 TREND_MONTHS = 12
@@ -44,96 +44,30 @@ def problems_url(**params) -> str:
     return f"{reverse('problem_list')}?{query}" if query else reverse("problem_list")
 
 
-def _policies(headquarters, years: set[int]) -> dict[int, ScoringPolicy]:
-    saved = {
-        p.year: p for p in ScoringPolicy.objects.filter(headquarters=headquarters, year__in=years)
-    }
-    return {y: saved.get(y) or ScoringPolicy(headquarters=headquarters, year=y) for y in years}
-
-
-def _month_key(value) -> tuple[int, int]:
-    if isinstance(value, datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-    return value.year, value.month
-
-
-def street_trend(headquarters, year: int, month: int, streets: list[Unit]) -> dict:
-    """Total score of every street for the 12 months ending with (year, month).
-
-    The same rules as ``scoring.monthly_scores`` (a test checks that both agree), but computed
-    for all twelve months at once: visits grouped by street and month, problems due grouped by
-    primary unit and month. A month in which the street had neither a site visit nor a problem
-    due has no score (a gap in the line), rather than the 100 that "nothing due" would give.
-    """
-    periods = Period.month(year, month).back(TREND_MONTHS)
-    months = [(p.year, p.number) for p in periods]
-    first, start = periods[0].first, periods[0].start
-    last, end = periods[-1].last, periods[-1].end
-    policies = _policies(headquarters, {y for y, _ in months})
-
-    visits = (
-        scoring._visit_scores(headquarters, first, last)
-        .exclude(site__street__isnull=True)
-        .values("site__street", month=TruncMonth("inspection__date"))
-        .annotate(n=Count("id"), mean=Avg("score"))
-        .order_by()
-    )
-    field = {
-        (row["site__street"], _month_key(row["month"])): Decimal(str(row["mean"])) for row in visits
-    }
-    due_rows = (
-        Problem.objects.filter(
-            headquarters=headquarters,
-            deadline__gte=start,
-            deadline__lt=end,
-            primary_unit__kind=Unit.Kind.STREET,
-        )
-        .exclude(status=Problem.Status.VOID)
-        .values("primary_unit", month=TruncMonth("deadline"))
-        .annotate(
-            due=Count("id"),
-            on_time=Count(
-                "id", filter=Q(status=Problem.Status.CLOSED, closed_at__lte=F("deadline"))
-            ),
-            reworks=Coalesce(Sum("rework_count"), 0),
-            escalations=Coalesce(Sum("escalation_level"), 0),
-        )
-        .order_by()
-    )
-    due = {(row["primary_unit"], _month_key(row["month"])): row for row in due_rows}
-
+def street_trend(
+    periods: list[Period],
+    streets: list[Unit],
+    published: dict[Period, dict],
+    live: dict[Period, scoring.MonthlyScores],
+) -> dict:
+    """Total score of every street for ``periods``: a published month's total from its
+    bulletin's snapshot (the month's final figures), any other month live. A month in which the
+    street was 未考评 has no value (a gap in the line)."""
+    names = {street.name: street.pk for street in streets}
+    totals: dict[Period, dict[int, Decimal]] = {}
+    for period in periods:
+        if period in published:
+            totals[period] = annual.snapshot_totals(published[period], names)
+        else:
+            totals[period] = {u.unit_id: u.total for u in live[period].units if u.assessed}
     series = []
     for street in streets:
-        values: list[float | None] = []
-        for y, m in months:
-            mean, counts = field.get((street.pk, (y, m))), due.get((street.pk, (y, m)))
-            if mean is None and counts is None:
-                values.append(None)
-                continue
-            policy = policies[y]
-            counts = counts or {"due": 0, "on_time": 0, "reworks": 0, "escalations": 0}
-            rectification = scoring.q1(
-                scoring.rectification_score(
-                    policy,
-                    counts["due"],
-                    counts["on_time"],
-                    counts["reworks"],
-                    counts["escalations"],
-                )
-            )
-            if mean is None:
-                total = rectification
-            else:
-                total = scoring.q1(
-                    policy.field_weight * scoring.q1(mean)
-                    + policy.rectification_weight * rectification
-                )
-            values.append(float(total))
+        values = [totals[period].get(street.pk) for period in periods]
         series.append(
             {
                 "id": street.pk,
                 "name": street.name,
-                "data": values,
+                "data": [None if v is None else float(v) for v in values],
                 "url": problems_url(street=street.pk),
             }
         )
@@ -147,11 +81,32 @@ def street_trend(headquarters, year: int, month: int, streets: list[Unit]) -> di
     }
 
 
+def _ranking(scores: scoring.MonthlyScores, month_from: str) -> list[dict]:
+    return [
+        {
+            "unit_id": row.unit_id,
+            "name": row.name,
+            "rank": row.rank,
+            "visits": row.visits,
+            "due": row.due,
+            "field_score": row.field_score,
+            "rectification": row.rectification,
+            "total": row.total,
+            "total_note": row.total_note,
+            "band": row.band,
+            "assessed": row.assessed,
+            "red": row.on_red_list,
+            "black": row.on_black_list,
+            "url": problems_url(street=row.unit_id, date_from=month_from),
+        }
+        for row in scores.of_kind(Unit.Kind.STREET) + scores.unassessed(Unit.Kind.STREET)
+    ]
+
+
 def dashboard_data(headquarters, today: date, *, now: datetime | None = None) -> dict:
     """This month so far, for the leaders' and secretariat's home page (see module doc)."""
     now = now or timezone.now()
     period = Period.of(today, "month")
-    year, month = period.year, period.number
     first, start, end = period.first, period.start, period.end
     month_from = f"{first:%Y-%m-%d}"
     problems = Problem.objects.filter(headquarters=headquarters).exclude(status=Problem.Status.VOID)
@@ -226,30 +181,28 @@ def dashboard_data(headquarters, today: date, *, now: datetime | None = None) ->
         .order_by("-n", "primary_unit__name")[:TOP_OVERDUE_UNITS]
     ]
 
-    scores = scoring.monthly_scores(headquarters, year, month)
-    street_rows = scores.of_kind(Unit.Kind.STREET)
-    ranking = [
-        {
-            "unit_id": row.unit_id,
-            "name": row.name,
-            "rank": row.rank,
-            "visits": row.visits,
-            "field_score": row.field_score,
-            "rectification": row.rectification,
-            "total": row.total,
-            "band": row.band,
-            "insufficient": row.insufficient,
-            "red": row.on_red_list,
-            "black": row.on_black_list,
-            "url": problems_url(street=row.unit_id, date_from=month_from),
-        }
-        for row in street_rows
-    ]
+    # 本月至今 (no ranks or bands) beside the last ended month's ranking, and the trend: every
+    # month not read from a published snapshot is scored in one pass.
+    last = period.previous()
+    periods = period.back(TREND_MONTHS)
+    published = annual.published_snapshots(headquarters, periods)
+    live = scoring.scores_for_months(
+        headquarters,
+        {period, last, last.previous(), *(p for p in periods if p not in published)},
+        now=now,
+    )
+    scores = live[period]
+    ranking = _ranking(scores, month_from)
+    last_scores = live[last]
+    scoring.compare_ranks(last_scores, live[last.previous()])
+    last_ranking = _ranking(last_scores, f"{last.first:%Y-%m-%d}")
     # The trend keeps the configured order of streets (stable colours from month to month).
     streets = [
         Unit(pk=row.unit_id, name=row.name) for row in scores.units if row.kind == Unit.Kind.STREET
     ]
-    trend = street_trend(headquarters, year, month, streets)
+    trend = street_trend(periods, streets, published, live)
+    by_site_type = counting.field_by_site_type(headquarters, period, now=now)
+    by_indicator = counting.items_by_indicator(headquarters, period, now=now)
 
     return {
         "headquarters": headquarters,
@@ -258,6 +211,10 @@ def dashboard_data(headquarters, today: date, *, now: datetime | None = None) ->
         "period_label": date_format(first, gettext("Y年n月")),
         "figures": figures,
         "ranking": ranking,
+        "last_ranking": last_ranking,
+        "last_period_label": date_format(last.first, gettext("Y年n月")),
+        "by_site_type": by_site_type,
+        "by_indicator": by_indicator,
         "trend": trend,
         "categories": categories,
         "status": status,

@@ -172,21 +172,61 @@ class RankingTable:
     label: str
     numeral: str = ""
     rows: list[RankingRow] = field(default_factory=list)
+    unassessed: list[str] = field(default_factory=list)
+
+    @property
+    def unassessed_line(self) -> str:
+        return f"本月未考评单位：{'、'.join(self.unassessed)}" if self.unassessed else ""
 
 
 def _note(row: dict, kind: str) -> str:
-    if not row.get("insufficient"):
-        return ""
+    """The counts behind the scores (SPEC §6 transparency); v1 snapshots: 样本不足."""
+    if "assessed" not in row:
+        if not row.get("insufficient"):
+            return ""
+        if kind in ("street", "community"):
+            return f"样本不足（检查点位{row.get('visits', 0)}个次）"
+        return f"样本不足（到期问题{row.get('due', 0)}个）"
+    parts = []
     if kind in ("street", "community"):
-        return f"样本不足（检查点位{row.get('visits', 0)}个次）"
-    return f"样本不足（到期问题{row.get('due', 0)}个）"
+        parts.append(f"点位{row.get('visits', 0)}个次，不合格项{row.get('items_failed', 0)}")
+    parts.append(
+        f"到期{row.get('due', 0)}个，按期办结{row.get('on_time', 0)}个，"
+        f"退回{row.get('returned', 0)}次，督办{row.get('escalated', 0)}件"
+    )
+    if row.get("total_note"):
+        parts.append(row["total_note"])
+    return "；".join(parts)
+
+
+def ranking_remark(data: dict) -> str:
+    """The rules under the ranking tables, as the month was scored (v1 snapshots: v1 rules)."""
+    rules = data.get("scoring") or {}
+    if rules.get("version") != 2:
+        return (
+            "说明：块单位总分＝现场分×0.9＋整改分×0.1，部门总分＝整改分；"
+            "样本不足的单位参与排名，但不列入红黑榜。"
+        )
+    field_weight = rules.get("field_weight", "0.70")
+    rectification_weight = rules.get("rectification_weight", "0.30")
+    return (
+        f"说明：街道、社区总分＝现场分×{field_weight}＋整改分×{rectification_weight}"
+        "（一项未考评时按另一项计），其他单位总分＝整改分。现场分为点位测评得分率的平均；"
+        "整改分＝100×按期办结率－20×返工率－30×督办率。"
+        f"点位少于{rules.get('min_site_visits', 3)}个次无现场分，"
+        f"到期问题少于{rules.get('min_problems_due', 3)}个无整改分，两者皆无为未考评，"
+        "不排名、不评等次、不按分数列入红黑榜。"
+    )
 
 
 def ranking_tables(data: dict) -> list[RankingTable]:
     tables = []
     for index, ranking in enumerate(data.get("rankings", [])):
         table = RankingTable(
-            kind=ranking["kind"], label=ranking["label"], numeral=CHINESE_NUMERALS[index]
+            kind=ranking["kind"],
+            label=ranking["label"],
+            numeral=CHINESE_NUMERALS[index],
+            unassessed=[u["unit"] for u in ranking.get("unassessed", [])],
         )
         for row in ranking["rows"]:
             table.rows.append(

@@ -224,6 +224,9 @@ def _monthly_body(document, report: Report) -> None:
     for table in doc.ranking_tables(data):
         _subheading(document, f"（{table.numeral}）{table.label}")
         _table(document, doc.RANKING_HEADERS, [row.cells for row in table.rows])
+        if table.unassessed:
+            _text(document, table.unassessed_line)
+    _text(document, doc.ranking_remark(data))
     _heading(document, "三、红黑榜")
     _subheading(document, "（一）红榜")
     if data.get("red_list"):

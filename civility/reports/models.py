@@ -26,10 +26,16 @@ class ScoringPolicy(models.Model):
     )
     year = models.PositiveSmallIntegerField("年度")
     field_weight = models.DecimalField(
-        "现场分权重", max_digits=4, decimal_places=2, default=Decimal("0.90"), validators=WEIGHT
+        "现场分权重", max_digits=4, decimal_places=2, default=Decimal("0.70"), validators=WEIGHT
     )
     rectification_weight = models.DecimalField(
-        "整改分权重", max_digits=4, decimal_places=2, default=Decimal("0.10"), validators=WEIGHT
+        "整改分权重", max_digits=4, decimal_places=2, default=Decimal("0.30"), validators=WEIGHT
+    )
+    checklist_version = models.PositiveSmallIntegerField(
+        "测评细则版本",
+        null=True,
+        blank=True,
+        help_text="本年度使用的点位测评细则版本（如 2026）；留空则用不晚于本年度的最新版本",
     )
     excellent_min = models.DecimalField(
         "优秀分数线", max_digits=5, decimal_places=1, default=90, validators=PERCENT
@@ -45,15 +51,29 @@ class ScoringPolicy(models.Model):
     )
     red_list_size = models.PositiveSmallIntegerField("红榜每类名额", default=3)
     black_list_below = models.DecimalField(
-        "黑榜分数线（低于）", max_digits=5, decimal_places=1, default=85, validators=PERCENT
+        "黑榜分数线（低于）", max_digits=5, decimal_places=1, default=75, validators=PERCENT
+    )
+    black_list_last_below = models.DecimalField(
+        "末位上黑榜分数线（低于）",
+        max_digits=5,
+        decimal_places=1,
+        default=90,
+        validators=PERCENT,
+        help_text="参评单位足够多的类别中，末位单位总分低于此线时上黑榜",
+    )
+    black_list_last_min_units = models.PositiveSmallIntegerField(
+        "末位上黑榜的最少参评单位数", default=5
     )
     min_site_visits = models.PositiveSmallIntegerField("块单位最少点位次数", default=3)
-    min_problems_due = models.PositiveSmallIntegerField("部门最少到期问题数", default=3)
-    rework_penalty = models.DecimalField(
-        "每次退回重改扣分", max_digits=4, decimal_places=1, default=2
+    min_problems_due = models.PositiveSmallIntegerField("最少到期问题数", default=3)
+    on_time_weight = models.DecimalField(
+        "按期办结率权重", max_digits=5, decimal_places=1, default=100
     )
-    escalation_penalty = models.DecimalField(
-        "每次督办扣分", max_digits=4, decimal_places=1, default=5
+    rework_weight = models.DecimalField(
+        "返工率扣分权重", max_digits=5, decimal_places=1, default=20
+    )
+    escalation_weight = models.DecimalField(
+        "督办率扣分权重", max_digits=5, decimal_places=1, default=30
     )
     pairing_weight = models.DecimalField(
         "同奖同罚：结对社区权重",
@@ -61,8 +81,23 @@ class ScoringPolicy(models.Model):
         decimal_places=2,
         default=Decimal("0.20"),
         validators=WEIGHT,
-        help_text="年度考评中部门得分 = (1 − 权重) × 本单位平均分 + 权重 × 结对社区平均分",
+        help_text="年度考评中部门得分 = (1 − 权重) × 本单位得分 + 权重 × 结对社区平均分",
     )
+    annual_months_weight = models.DecimalField(
+        "年度考评：月度总分权重",
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.70"),
+        validators=WEIGHT,
+    )
+    annual_assignments_weight = models.DecimalField(
+        "年度考评：责任分解完成率权重",
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.30"),
+        validators=WEIGHT,
+    )
+    min_assessed_months = models.PositiveSmallIntegerField("年度考评最少参评月数", default=3)
 
     class Meta:
         verbose_name = "考评规则"

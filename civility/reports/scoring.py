@@ -1,62 +1,62 @@
-"""考评 — the one module that scores and ranks units (SPEC §6).
+"""考评 v2 — the one module that scores and ranks units for a month (SPEC §6).
 
-Monthly scores are computed with a fixed number of aggregate queries whatever the number of
-problems: site-visit scores are summed in SQL, averaged per street and per community, and
-rectification counts are grouped per primary unit. Python only combines the per-unit rows.
+Principles: a unit that was not assessed gets no score; scores are rates; a month's figures are
+final once it has ended (everything is counted as of the month's end, and published months are
+read from their snapshots, see ``civility.reports.annual``); every number comes with the counts
+behind it (``civility.reports.counts`` counts them).
 
-Rules (defaults; the year's ScoringPolicy may change the numbers):
-- a site visit is one (inspection, site) pair of a submitted inspection; it scores
-  max(0, 100 − Σ deductions of the problems found there), a 督办 problem counting double;
-- field score (块 units only) = mean visit score in the unit's area that month (a street's area
-  includes its communities' sites);
-- rectification score = 100 × closed-by-deadline / due-that-month (primary unit), minus 2 per
-  退回重改 and 5 per 督办 among them, floored at 0; 100 when nothing was due;
-- total: 块 units 0.9 × field + 0.1 × rectification (rectification alone when no visits);
-  other units the rectification score;
-- fewer than 3 visits (块) or 3 problems due (others): ranked after the units with enough
-  sample and marked 样本不足, never on a list (not even through commentary);
-- 红榜: top 3 per kind with total ≥ 90, plus units praised in the month's commentary;
-  黑榜: total < 85 or last of its kind (when the kind has more units than red places), plus
-  units criticised in the month's commentary; a unit on the 黑榜 is never also on the 红榜;
-- 同奖同罚: a community's (or street's) list entry names its paired departments and linked
-  leaders; in the annual assessment a department scores 0.8 × own + 0.2 × paired communities;
-- annual average: the mean monthly total over the months with enough sample (all months when
-  there was never enough); 一票否决 makes the grade 不合格 and the unit ineligible for honours;
-  eligible (评先评优) means no veto and a grade of 优秀 or 良好.
+- Site visit 得分率: saved on each SiteVisit when the inspection is submitted
+  (``civility.supervision.inspections.visits``): 100 × Σ points passed / Σ points applicable of
+  the site type's checklist, or max(0, 100 − Σ deductions) without a checklist.
+- Field score 现场分 (streets, communities): mean 得分率 of the month's visits in the unit's
+  area (a street's area includes its communities' sites).
+- Rectification score 整改分, over the problems where the unit is primary, as of the month's
+  end (or now, for the running month): 按期办结率 = closed by deadline / deadline fell in the
+  month and has passed; 返工率 = 退回重改 / 提交整改 in the month (0 when nothing was
+  submitted); 督办率 = problems 督办 in the month / problems open at any time in the month (0
+  when none); score = 100 × 按期办结率 − 20 × 返工率 − 30 × 督办率 (policy weights), floored
+  at 0. Each event counts in its own month, for the unit that was primary when it happened.
+- Total: 块 units 0.7 × field + 0.3 × rectification; others the rectification score. When one
+  part of a 块 unit is 未考评 the total is the other part alone (``total_note`` says so). Parts
+  are combined unrounded; the total is rounded once (half up, one decimal). Bands 优秀 ≥ 90,
+  良好 ≥ 80, 合格 ≥ 60, else 不合格.
+- 未考评: fewer than 3 visits (块) → no field part; fewer than 3 problems due → no
+  rectification part; no part → 未考评: no total, band or rank, never on a list by score.
+- The running month is 本月至今: counts, rates and parts so far, no band, rank or lists.
+- Ranks within each kind among assessed units; ties share a rank (1, 1, 3); 名次变化 only
+  between two months in which the unit was assessed.
+- 红榜: top 3 assessed units of a kind with total ≥ 90, plus units praised in the month's
+  commentary (assessed or not). 黑榜: assessed units with total < 75, the last of a kind with at
+  least 5 assessed units when below 90, plus units criticised in the month's commentary. A unit
+  on the 黑榜 is not on the 红榜, nor is a unit with a veto of that year from the moment the
+  veto was recorded (a month that had ended before keeps its lists). Every entry carries a
+  one-line reason.
+- 同奖同罚: entries of streets and communities name their paired departments and linked
+  leaders; ``partner_listings`` gives the partners' view.
+
+``scores_for_months`` scores any number of months in one pass: a fixed number of queries
+whatever the number of months, problems and visits. ``monthly_scores`` is one month of it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from django.db.models import (
-    Avg,
-    Case,
-    Count,
-    DecimalField,
-    ExpressionWrapper,
-    F,
-    OuterRef,
-    Q,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Q
 from django.utils import timezone
 
-from civility.core.periods import Period
+from civility.core.periods import MONTH, Period
 from civility.org.models import Linkage, Unit
+from civility.reports import counts as counting
+from civility.reports.counts import HUNDRED, percent, q1
 from civility.reports.models import ScoringPolicy, Veto
-from civility.supervision.commentary.models import Commentary, CommentaryReceipt
-from civility.supervision.inspections.models import Inspection
-from civility.supervision.problems.models import Problem
+from civility.supervision.commentary.models import CommentaryReceipt
 
-HUNDRED = Decimal(100)
-ONE_PLACE = Decimal("0.1")
+__all__ = ["HUNDRED", "percent", "q1"]  # re-exported: callers round with scoring.q1
+
 AREA_KINDS = (Unit.Kind.STREET, Unit.Kind.COMMUNITY)
 RANKED_KINDS = (
     Unit.Kind.STREET,
@@ -65,13 +65,7 @@ RANKED_KINDS = (
     Unit.Kind.STATIONED,
     Unit.Kind.OTHER,
 )
-
-
-def q1(value) -> Decimal | None:
-    """Round half up to one decimal place, as score tables print them."""
-    if value is None:
-        return None
-    return Decimal(str(value)).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+NOT_ASSESSED = "未考评"
 
 
 @dataclass
@@ -82,19 +76,27 @@ class UnitScore:
     kind_label: str
     parent_id: int | None
     is_committee_member: bool
+    # field part (块 units)
     visits: int = 0
-    field_score: Decimal | None = None
+    items_failed: int = 0
+    field_raw: Decimal | None = None
+    # rectification counts and rates
     due: int = 0
     on_time: int = 0
-    reworks: int = 0
-    escalations: int = 0
-    rectification: Decimal = HUNDRED
-    total: Decimal = HUNDRED
+    submitted: int = 0
+    returned: int = 0
+    escalated: int = 0
+    open: int = 0
+    rectification_raw: Decimal | None = None
+    # total
+    total: Decimal | None = None
+    total_note: str = ""
     band: str = ""
-    insufficient: bool = False
     rank: int | None = None
-    praised: bool = False
-    criticised: bool = False
+    rank_change: int | None = None
+    vetoed: bool = False
+    praised: list[str] = field(default_factory=list)
+    criticised: list[str] = field(default_factory=list)
     red_reasons: list[str] = field(default_factory=list)
     black_reasons: list[str] = field(default_factory=list)
     partners: list[str] = field(default_factory=list)
@@ -104,12 +106,48 @@ class UnitScore:
         return self.kind in AREA_KINDS
 
     @property
+    def field_score(self) -> Decimal | None:
+        return q1(self.field_raw)
+
+    @property
+    def rectification(self) -> Decimal | None:
+        return q1(self.rectification_raw)
+
+    @property
+    def assessed(self) -> bool:
+        return self.total is not None
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return Decimal(self.on_time) / self.due if self.due else None
+
+    @property
+    def rework_rate(self) -> Decimal:
+        return Decimal(self.returned) / self.submitted if self.submitted else Decimal(0)
+
+    @property
+    def escalation_rate(self) -> Decimal:
+        return Decimal(self.escalated) / self.open if self.open else Decimal(0)
+
+    @property
     def on_red_list(self) -> bool:
         return bool(self.red_reasons)
 
     @property
     def on_black_list(self) -> bool:
         return bool(self.black_reasons)
+
+    def score_reason(self) -> str:
+        """ "总分72.4，按期办结率61%，返工率18%" — the line a list entry by score carries."""
+        parts = [f"总分{self.total}"]
+        if self.field_raw is not None:
+            parts.append(f"现场分{self.field_score}")
+        if self.rectification_raw is not None:
+            parts.append(f"按期办结率{percent(self.on_time_rate)}")
+            parts.append(f"返工率{percent(self.rework_rate)}")
+            if self.escalated:
+                parts.append(f"督办率{percent(self.escalation_rate)}")
+        return "，".join(parts)
 
 
 @dataclass
@@ -118,20 +156,26 @@ class MonthlyScores:
     month: int
     policy: ScoringPolicy
     units: list[UnitScore]
+    running: bool = False
+    as_of: datetime | None = None
 
     def of_kind(self, kind: str) -> list[UnitScore]:
+        """Assessed units of ``kind``, best first (the running month: by total, no ranks)."""
         return sorted(
-            (u for u in self.units if u.kind == kind), key=lambda u: (u.rank or 10**6, u.name)
+            (u for u in self.units if u.kind == kind and u.assessed),
+            key=lambda u: (u.rank or 0, -u.total, u.name),
         )
+
+    def unassessed(self, kind: str) -> list[UnitScore]:
+        return [u for u in self.units if u.kind == kind and not u.assessed]
 
     @property
     def kinds(self) -> list[tuple[str, str, list[UnitScore]]]:
-        """(kind, label, ranked units) for every kind that has units."""
+        """(kind, label, assessed units) for every kind that has units."""
         result = []
         for kind in RANKED_KINDS:
-            rows = self.of_kind(kind)
-            if rows:
-                result.append((kind, Unit.Kind(kind).label, rows))
+            if any(u.kind == kind for u in self.units):
+                result.append((kind, Unit.Kind(kind).label, self.of_kind(kind)))
         return result
 
     @property
@@ -150,120 +194,92 @@ class MonthlyScores:
         return sorted(self.units, key=lambda u: (order[u.kind], u.rank or 10**6, u.name))
 
 
-def _visit_scores(headquarters, first: date, last: date):
-    """One row per site visit with its score, as a queryset (not evaluated here)."""
-    doubled = Case(
-        When(escalation_level__gt=0, then=F("deduction") * 2),
-        default=F("deduction"),
-        output_field=DecimalField(max_digits=7, decimal_places=1),
-    )
-    found = (
-        Problem.objects.filter(inspection=OuterRef("inspection"), site=OuterRef("site"))
-        .exclude(status=Problem.Status.VOID)
-        .values("inspection")
-        .annotate(total=Sum(doubled))
-        .values("total")
-    )
-    score = Greatest(
-        ExpressionWrapper(
-            Value(HUNDRED) - Coalesce(Subquery(found), Value(Decimal(0))),
-            output_field=DecimalField(max_digits=7, decimal_places=1),
-        ),
-        Value(Decimal(0)),
-        output_field=DecimalField(max_digits=7, decimal_places=1),
-    )
-    visits = Inspection.sites.through.objects.filter(
-        inspection__headquarters=headquarters,
-        inspection__status=Inspection.Status.SUBMITTED,
-        inspection__date__gte=first,
-        inspection__date__lte=last,
-    )
-    return visits.annotate(score=score)
+# --- rules -------------------------------------------------------------------------------------
 
 
-def field_scores(headquarters, first: date, last: date) -> dict[int, tuple[int, Decimal]]:
-    """{unit id: (visits, mean visit score)} for streets and communities (two queries)."""
-    visits = _visit_scores(headquarters, first, last)
-    result: dict[int, tuple[int, Decimal]] = {}
-    for key in ("site__street", "site__community"):
-        rows = (
-            visits.exclude(**{f"{key}__isnull": True})
-            .values(key)
-            .annotate(n=Count("id"), mean=Avg("score"))
-            .order_by()
-        )
-        for row in rows:
-            result[row[key]] = (row["n"], Decimal(str(row["mean"])))
-    return result
+def policies(headquarters, years: Iterable[int]) -> dict[int, ScoringPolicy]:
+    """Each year's policy, the defaults (unsaved) where none was set (one query)."""
+    years = set(years)
+    saved = {
+        p.year: p for p in ScoringPolicy.objects.filter(headquarters=headquarters, year__in=years)
+    }
+    return {y: saved.get(y) or ScoringPolicy(headquarters=headquarters, year=y) for y in years}
 
 
-def rectification_counts(headquarters, start: datetime, end: datetime) -> dict[int, dict]:
-    """{unit id: due, on_time, reworks, escalations} for problems due in [start, end)."""
-    rows = (
-        Problem.objects.filter(
-            headquarters=headquarters,
-            deadline__gte=start,
-            deadline__lt=end,
-            primary_unit__isnull=False,
-        )
-        .exclude(status=Problem.Status.VOID)
-        .values("primary_unit")
-        .annotate(
-            due=Count("id"),
-            on_time=Count(
-                "id", filter=Q(status=Problem.Status.CLOSED, closed_at__lte=F("deadline"))
-            ),
-            reworks=Coalesce(Sum("rework_count"), 0),
-            escalations=Coalesce(Sum("escalation_level"), 0),
-        )
-        .order_by()
-    )
-    return {row["primary_unit"]: row for row in rows}
-
-
-def rectification_score(
-    policy: ScoringPolicy, due: int, on_time: int, reworks: int, escalations: int
-) -> Decimal:
-    if not due:
-        return HUNDRED
+def rectification_score(policy: ScoringPolicy, counts: dict) -> Decimal | None:
+    """100 × 按期办结率 − 20 × 返工率 − 30 × 督办率, floored at 0 (unrounded); None (未考评)
+    with fewer problems due than the policy's minimum."""
+    if counts["due"] < policy.min_problems_due or not counts["due"]:
+        return None
+    on_time = Decimal(counts["on_time"]) / counts["due"]
+    rework = Decimal(counts["returned"]) / counts["submitted"] if counts["submitted"] else 0
+    escalation = Decimal(counts["escalated"]) / counts["open"] if counts["open"] else 0
     raw = (
-        HUNDRED * on_time / due
-        - policy.rework_penalty * reworks
-        - policy.escalation_penalty * escalations
+        policy.on_time_weight * on_time
+        - policy.rework_weight * rework
+        - policy.escalation_weight * escalation
     )
     return max(Decimal(0), raw)
 
 
-def _commentary_tones(headquarters, first: date, last: date) -> dict[int, set[str]]:
+def _total(policy: ScoringPolicy, row: UnitScore) -> None:
+    """The unit's total from its parts, rounded once; a 块 unit with one part 未考评 has the
+    other part alone, and says so."""
+    if not row.is_area:
+        row.total = q1(row.rectification_raw)
+    elif row.field_raw is not None and row.rectification_raw is not None:
+        row.total = q1(
+            policy.field_weight * row.field_raw
+            + policy.rectification_weight * row.rectification_raw
+        )
+    elif row.field_raw is not None:
+        row.total, row.total_note = q1(row.field_raw), "整改分未考评，总分为现场分"
+    elif row.rectification_raw is not None:
+        row.total, row.total_note = q1(row.rectification_raw), "现场分未考评，总分为整改分"
+
+
+# --- lists and partners --------------------------------------------------------------------------
+
+
+def _commentary(headquarters, periods: list[Period]) -> dict[Period, dict[int, dict]]:
+    """{month: {unit id: {tone: ["title（3月18日）", …]}}} of the months' commentary."""
+    result: dict[Period, dict[int, dict[str, list[str]]]] = {p: {} for p in periods}
+    if not periods:
+        return result
     rows = (
         CommentaryReceipt.objects.filter(
             commentary__headquarters=headquarters,
-            commentary__date__gte=first,
-            commentary__date__lte=last,
+            commentary__date__gte=min(p.first for p in periods),
+            commentary__date__lte=max(p.last for p in periods),
         )
-        .values_list("unit_id", "commentary__tone")
-        .distinct()
+        .values_list("unit_id", "commentary__tone", "commentary__title", "commentary__date")
+        .order_by("commentary__date", "commentary_id")
     )
-    tones: dict[int, set[str]] = {}
-    for unit_id, tone in rows:
-        tones.setdefault(unit_id, set()).add(tone)
-    return tones
+    for unit_id, tone, title, day in rows:
+        units = result.get(Period.of(day, MONTH))
+        if units is not None:
+            label = f"{title}（{day.month}月{day.day}日）"
+            units.setdefault(unit_id, {}).setdefault(tone, []).append(label)
+    return result
 
 
-def partners_by_unit(headquarters, on: date) -> dict[int, list[str]]:
-    """同奖同罚 partners of each area unit: paired departments and linked leaders."""
-    links = (
+def _linkages(headquarters) -> list[Linkage]:
+    return list(
         Linkage.objects.filter(
             headquarters=headquarters,
             kind__in=[Linkage.Kind.PAIRING, Linkage.Kind.LEADER_CONTACT],
-            start_date__lte=on,
         )
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
         .select_related("leader", "department")
         .order_by("kind", "id")
     )
+
+
+def partners_by_unit(links: list[Linkage], on: date) -> dict[int, list[str]]:
+    """同奖同罚 partners of each area unit on a day: paired departments and linked leaders."""
     partners: dict[int, list[str]] = {}
     for link in links:
+        if link.start_date > on or (link.end_date is not None and link.end_date < on):
+            continue
         label = (
             f"结对：{link.department.name}"
             if link.kind == Linkage.Kind.PAIRING
@@ -274,29 +290,90 @@ def partners_by_unit(headquarters, on: date) -> dict[int, list[str]]:
 
 
 def _rank(rows: list[UnitScore]) -> None:
-    """Competition ranking (1, 2, 2, 4) by total, highest first; units with 样本不足 are ranked
-    after all units with enough sample (a unit nobody inspected must not top the table)."""
-    ordered = sorted(rows, key=lambda u: (u.insufficient, -u.total, u.name))
+    """Competition ranking (1, 1, 3) by total among assessed units, highest first."""
+    ordered = sorted((u for u in rows if u.assessed), key=lambda u: (-u.total, u.name))
     previous, rank = None, 0
     for position, row in enumerate(ordered, start=1):
-        key = (row.insufficient, row.total)
-        if key != previous:
-            rank, previous = position, key
+        if row.total != previous:
+            rank, previous = position, row.total
         row.rank = rank
 
 
-def monthly_scores(headquarters, year: int, month: int) -> MonthlyScores:
-    """Score and rank every active unit of ``headquarters`` for one month."""
-    policy = ScoringPolicy.for_year(headquarters, year)
-    period = Period.month(year, month)
-    first, last, start, end = period.first, period.last, period.start, period.end
-    fields = field_scores(headquarters, first, last)
-    rectification = rectification_counts(headquarters, start, end)
-    tones = _commentary_tones(headquarters, first, last)
-    partners = partners_by_unit(headquarters, last)
+def _lists(policy: ScoringPolicy, units: list[UnitScore]) -> None:
+    for kind in RANKED_KINDS:
+        assessed = sorted(
+            (u for u in units if u.kind == kind and u.assessed), key=lambda u: (u.rank, u.name)
+        )
+        for row in assessed[: policy.red_list_size]:
+            if row.total >= policy.red_list_min:
+                row.red_reasons.append(f"{row.score_reason()}，{row.kind_label}第{row.rank}名")
+        worst = assessed[-1].rank if assessed else None
+        last_counts = len(assessed) >= policy.black_list_last_min_units
+        for row in assessed:
+            if row.total < policy.black_list_below:
+                row.black_reasons.append(row.score_reason())
+            elif last_counts and row.rank == worst and row.total < policy.black_list_last_below:
+                row.black_reasons.append(f"{row.kind_label}末位，{row.score_reason()}")
+    for row in units:
+        row.red_reasons += [f"点评表扬：{label}" for label in row.praised]
+        row.black_reasons += [f"点评批评：{label}" for label in row.criticised]
+        if row.black_reasons or row.vetoed:
+            row.red_reasons.clear()
 
+
+# --- the months --------------------------------------------------------------------------------
+
+
+def scores_for_months(
+    headquarters, periods: Iterable[Period], *, now: datetime | None = None
+) -> dict[Period, MonthlyScores]:
+    """Score every active unit of ``headquarters`` for each month of ``periods`` (months not
+    after the running one), each as of its end (or now, for the running month: 本月至今, no
+    bands, ranks or lists). Ten queries whatever the number of months, problems and visits."""
+    now = now or timezone.now()
+    periods = sorted(set(periods))
+    if not periods:
+        return {}
+    if any(p.kind != MONTH for p in periods):
+        raise ValueError("scores are kept for months")
+    rules = policies(headquarters, {p.year for p in periods})
+    unit_rows = list(
+        Unit.objects.filter(headquarters=headquarters, active=True).order_by("kind", "order", "id")
+    )
+    names = {u.name: u.pk for u in unit_rows}
+    fields = counting.field_counts(headquarters, periods, now=now)
+    rectification = counting.rectification_counts(headquarters, periods, now=now, units=names)
+    remarks = _commentary(headquarters, periods)
+    links = _linkages(headquarters)
+    vetoes = list(
+        Veto.objects.filter(
+            headquarters=headquarters, year__in={p.year for p in periods}
+        ).values_list("unit_id", "year", "decided_at")
+    )
+    result = {}
+    for period in periods:
+        until = counting.cutoff(period, now)
+        # A veto keeps the unit off the 红榜 from the moment it was recorded.
+        vetoed = {unit for unit, year, at in vetoes if year == period.year and at < until}
+        result[period] = _score_month(
+            rules[period.year],
+            period,
+            unit_rows,
+            fields=fields[period],
+            rectification=rectification[period],
+            remarks=remarks[period],
+            partners=partners_by_unit(links, period.last),
+            vetoed=vetoed,
+            running=counting.is_running(period, now),
+            as_of=until,
+        )
+    return result
+
+
+def _score_month(policy, period, unit_rows, *, fields, rectification, remarks, partners, vetoed,
+                 running, as_of) -> MonthlyScores:  # fmt: skip
     units: list[UnitScore] = []
-    for unit in Unit.objects.filter(headquarters=headquarters, active=True).order_by("order"):
+    for unit in unit_rows:
         row = UnitScore(
             unit_id=unit.pk,
             name=unit.name,
@@ -304,139 +381,82 @@ def monthly_scores(headquarters, year: int, month: int) -> MonthlyScores:
             kind_label=unit.get_kind_display(),
             parent_id=unit.parent_id,
             is_committee_member=unit.is_committee_member,
+            vetoed=unit.pk in vetoed,
         )
-        counts = rectification.get(unit.pk)
-        if counts:
-            row.due, row.on_time = counts["due"], counts["on_time"]
-            row.reworks, row.escalations = counts["reworks"], counts["escalations"]
-        row.rectification = q1(
-            rectification_score(policy, row.due, row.on_time, row.reworks, row.escalations)
-        )
+        counts = rectification.get(unit.pk, counting.empty_counts())
+        for key, value in counts.items():
+            setattr(row, key, value)
+        row.rectification_raw = rectification_score(policy, counts)
         if unit.is_area:
-            row.visits, mean = fields.get(unit.pk, (0, None))
-            row.field_score = q1(mean)
-            row.total = q1(
-                policy.field_weight * row.field_score
-                + policy.rectification_weight * row.rectification
-                if row.field_score is not None
-                else row.rectification
-            )
-            row.insufficient = row.visits < policy.min_site_visits
             row.partners = partners.get(unit.pk, [])
-        else:
-            row.total = row.rectification
-            row.insufficient = row.due < policy.min_problems_due
-        row.band = policy.band(row.total)
-        unit_tones = tones.get(unit.pk, set())
-        row.praised = Commentary.Tone.PRAISE in unit_tones
-        row.criticised = Commentary.Tone.CRITICISM in unit_tones
+            visits = fields.get(unit.pk)
+            if visits:
+                row.visits, row.items_failed = visits["visits"], visits["items_failed"]
+                if row.visits >= policy.min_site_visits:
+                    row.field_raw = visits["mean"]
+        _total(policy, row)
+        tones = remarks.get(unit.pk, {})
+        row.praised, row.criticised = tones.get("praise", []), tones.get("criticism", [])
         units.append(row)
-
-    for kind in RANKED_KINDS:
-        rows = [u for u in units if u.kind == kind]
-        _rank(rows)
-        eligible = [u for u in rows if not u.insufficient]
-        top = sorted(eligible, key=lambda u: (-u.total, u.name))[: policy.red_list_size]
-        for row in top:
-            if row.total >= policy.red_list_min:
-                row.red_reasons.append(f"{row.kind_label}前{policy.red_list_size}名")
-        worst_rank = max((u.rank for u in eligible), default=None)
-        # "Last of its kind" only means something when the kind has more units than red places.
-        rank_last = len(eligible) > policy.red_list_size
-        for row in eligible:
-            if row.total < policy.black_list_below:
-                row.black_reasons.append(f"总分低于{q1(policy.black_list_below)}")
-            elif rank_last and row.rank == worst_rank:
-                row.black_reasons.append(f"{row.kind_label}末位")
-    for row in units:
-        if row.insufficient:
-            continue  # 样本不足: ranked, never on either list
-        if row.praised:
-            row.red_reasons.append("受到点评表扬")
-        if row.criticised:
-            row.black_reasons.append("受到点评批评")
-        if row.black_reasons:
-            # A unit on the black list is not honoured on the red list in the same month.
-            row.red_reasons.clear()
-    return MonthlyScores(year=year, month=month, policy=policy, units=units)
-
-
-@dataclass
-class AnnualScore:
-    unit_id: int
-    name: str
-    kind: str
-    kind_label: str
-    months: int
-    own_average: Decimal | None
-    paired_average: Decimal | None
-    score: Decimal | None
-    grade: str
-    vetoed: bool
-    veto_reason: str
-    eligible: bool
-
-
-def annual_assessment(
-    headquarters, year: int, through_month: int | None = None
-) -> list[AnnualScore]:
-    """年度考评 of all 文明委成员单位 from the monthly totals (SPEC §6)."""
-    today = timezone.localdate()
-    last_month = through_month or (today.month if year == today.year else 12)
-    policy = ScoringPolicy.for_year(headquarters, year)
-    sampled: dict[int, list[Decimal]] = {}
-    every: dict[int, list[Decimal]] = {}
-    unit_rows: dict[int, UnitScore] = {}
-    for month in range(1, last_month + 1):
-        for row in monthly_scores(headquarters, year, month).units:
-            every.setdefault(row.unit_id, []).append(row.total)
-            if not row.insufficient:
-                sampled.setdefault(row.unit_id, []).append(row.total)
-            unit_rows[row.unit_id] = row
-    # A unit's average is over the months it had enough sample; all months if it never had.
-    totals = {pk: sampled.get(pk) or values for pk, values in every.items()}
-    average = {pk: sum(v) / len(v) for pk, v in totals.items() if v}
-    pairings: dict[int, list[int]] = {}
-    for dept_id, community_id in Linkage.objects.filter(
-        headquarters=headquarters, kind=Linkage.Kind.PAIRING
-    ).values_list("department_id", "target_id"):
-        pairings.setdefault(dept_id, []).append(community_id)
-    vetoes = dict(
-        Veto.objects.filter(headquarters=headquarters, year=year).values_list("unit_id", "reason")
+    if not running:
+        for row in units:
+            row.band = policy.band(row.total)
+        for kind in RANKED_KINDS:
+            _rank([u for u in units if u.kind == kind])
+        _lists(policy, units)
+    return MonthlyScores(
+        year=period.year,
+        month=period.number,
+        policy=policy,
+        units=units,
+        running=running,
+        as_of=as_of,
     )
-    weight = policy.pairing_weight
-    results = []
-    for pk, row in unit_rows.items():
-        if not row.is_committee_member:
+
+
+def monthly_scores(
+    headquarters, year: int, month: int, *, now: datetime | None = None, compare: bool = True
+) -> MonthlyScores:
+    """One month of ``scores_for_months``; ``compare`` adds 名次变化 against the previous month
+    (scored in the same pass)."""
+    period = Period.month(year, month)
+    before = period.previous()
+    months = scores_for_months(headquarters, [before, period] if compare else [period], now=now)
+    scores = months[period]
+    if compare:
+        compare_ranks(scores, months[before])
+    return scores
+
+
+def compare_ranks(scores: MonthlyScores, before: MonthlyScores) -> None:
+    """名次变化 of each unit ranked in both months (positive: it moved up)."""
+    previous = before.by_unit()
+    for row in scores.units:
+        old = previous.get(row.unit_id)
+        if row.rank and old is not None and old.rank:
+            row.rank_change = old.rank - row.rank
+
+
+def partner_listings(unit: Unit, period: tuple[int, int], *, now=None) -> list[dict]:
+    """The partners' view of 同奖同罚 for one month: the streets and communities ``unit`` (a
+    department) is paired with that were on the 红榜 or 黑榜, each with its reasons."""
+    year, month = period
+    last = Period.month(year, month).last
+    targets = set(
+        Linkage.objects.filter(department=unit, kind=Linkage.Kind.PAIRING, start_date__lte=last)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=last))
+        .values_list("target_id", flat=True)
+    )
+    if not targets:
+        return []
+    scores = monthly_scores(unit.headquarters, year, month, now=now, compare=False)
+    result = []
+    for row in scores.units:
+        if row.unit_id not in targets:
             continue
-        own = average.get(pk)
-        paired_values = [average[c] for c in pairings.get(pk, []) if c in average]
-        paired = sum(paired_values) / len(paired_values) if paired_values else None
-        if own is None:
-            score = None
-        elif row.kind == Unit.Kind.DEPARTMENT and paired is not None:
-            score = (1 - weight) * own + weight * paired
-        else:
-            score = own
-        score = q1(score)
-        vetoed = pk in vetoes
-        grade = "不合格" if vetoed else policy.band(score)
-        results.append(
-            AnnualScore(
-                unit_id=pk,
-                name=row.name,
-                kind=row.kind,
-                kind_label=row.kind_label,
-                months=len(totals.get(pk, [])),
-                own_average=q1(own),
-                paired_average=q1(paired),
-                score=score,
-                grade=grade,
-                vetoed=vetoed,
-                veto_reason=vetoes.get(pk, ""),
-                eligible=not vetoed and grade in ("优秀", "良好"),
-            )
-        )
-    order = {kind: i for i, kind in enumerate(RANKED_KINDS)}
-    results.sort(key=lambda r: (order[r.kind], -(r.score or 0), r.name))
-    return results
+        for label, reasons in (("红榜", row.red_reasons), ("黑榜", row.black_reasons)):
+            if reasons:
+                result.append(
+                    {"unit": row.name, "unit_id": row.unit_id, "list": label, "reasons": reasons}
+                )
+    return result

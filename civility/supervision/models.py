@@ -1,6 +1,7 @@
 """督查点评 (SPEC §4) is one Django app, ``supervision``, whose models live in its areas:
 
 - ``inspections.models``: inspection teams and inspections (督查);
+- ``inspections.visits``: site visits and their 测评 results (点位测评, SPEC §6);
 - ``problems.models``: problems, photos, the event trail, extension requests (the closed loop);
 - ``commentary.models``: leaders' commentary and units' receipts (点评);
 - ``notifications.models``: in-app notifications.
@@ -11,6 +12,7 @@ models from their area.
 
 from civility.supervision.commentary.models import Commentary, CommentaryReceipt
 from civility.supervision.inspections.models import Inspection, InspectionTeam
+from civility.supervision.inspections.visits import SiteVisit, SiteVisitItem
 from civility.supervision.notifications.models import Notification
 from civility.supervision.problems.models import (
     Drive,
@@ -33,4 +35,6 @@ __all__ = [
     "Problem",
     "ProblemEvent",
     "Sequence",
+    "SiteVisit",
+    "SiteVisitItem",
 ]

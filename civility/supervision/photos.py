@@ -1,5 +1,6 @@
 """Photo uploads: accept only real images, re-encode them, and never keep what came in.
 
+``PhotosField`` is the one form field for several photos (problems, inspections, commentary).
 Every upload is decoded with Pillow (the file name and declared type are not trusted), its
 orientation applied, every metadata block dropped (EXIF, GPS, ICC, XMP, JPEG comments), resized so
 the long side is at most 1600 px and saved as JPEG with a small thumbnail for lists.
@@ -22,6 +23,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -34,6 +36,7 @@ from civility.supervision.problems.models import Photo
 
 logger = logging.getLogger(__name__)
 
+MAX_PHOTOS = 9  # in one form
 MAX_UPLOAD_BYTES = 15 * 1024 * 1024
 MAX_PIXELS = 60_000_000  # about 60 megapixels: more than any phone camera, far below a bomb
 MAX_SIDE = 20_000
@@ -133,6 +136,50 @@ def process_upload(upload) -> ProcessedPhoto:
 
 STORAGE_FULL = gettext_noop("照片保存失败：服务器存储空间不足，请稍后再试。已填写的内容已保留。")
 STORAGE_FAILED = gettext_noop("照片保存失败：服务器存储出错，请稍后再试。已填写的内容已保留。")
+
+
+class MultiplePhotoInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """One or more photos; cleans to a list of ProcessedPhoto, an unusable file named by its
+    position. ``camera`` lets a phone open the camera at once (the inspector's and the unit's
+    photos of a site); otherwise the person picks files."""
+
+    def __init__(self, *, max_count: int = MAX_PHOTOS, camera: bool = True, **kwargs):
+        self.max_count = max_count
+        attrs = {"accept": "image/*", "multiple": True}
+        if camera:
+            attrs["capture"] = "environment"
+        kwargs.setdefault("widget", MultiplePhotoInput(attrs=attrs))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not files:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        if len(files) > self.max_count:
+            raise ValidationError(
+                _("一次最多上传 %(n)s 张照片。") % {"n": self.max_count}, code="too_many"
+            )
+        processed, errors = [], []
+        for number, upload in enumerate(files, start=1):
+            try:
+                processed.append(process_upload(upload))
+            except ValidationError as error:
+                name = getattr(upload, "name", "") or "?"
+                errors.extend(
+                    _("第 %(number)s 张照片（%(name)s）：%(message)s")
+                    % {"number": number, "name": name, "message": message}
+                    for message in error.messages
+                )
+        if errors:
+            raise ValidationError(errors)
+        return processed
+
 
 _guarded: ContextVar[list | None] = ContextVar("photo_files_guard", default=None)
 

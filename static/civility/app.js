@@ -62,15 +62,6 @@
   document.body.addEventListener("htmx:sendError", function () {
     showToast("网络连接失败，请检查网络后重试。", "error");
   });
-
-  // Buttons with data-confirm ask first (used for irreversible actions).
-  document.body.addEventListener("htmx:confirm", function (event) {
-    var message = event.detail.elt.getAttribute("data-confirm");
-    if (message) {
-      event.preventDefault();
-      if (window.confirm(message)) { event.detail.issueRequest(true); }
-    }
-  });
 })();
 
 // === inspections (督查): "获取位置" fills the optional coordinates of a problem =================

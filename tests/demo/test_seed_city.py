@@ -100,10 +100,9 @@ def test_seed_city_events_chain_like_the_workflow(seeded):
             assert (action, from_status, to_status) == (CREATED, "", S.REPORTED)
         else:
             assert from_status == previous[problem_id]
-            if action in workflow.TRANSITIONS:
-                transition = workflow.TRANSITIONS[Action(action)]
-                assert from_status in transition.sources
-                assert to_status == (transition.target or from_status)
+            spec = workflow.ACTIONS[Action(action)]
+            assert from_status in spec.sources
+            assert to_status == (spec.target or from_status)
         previous[problem_id] = to_status
 
 

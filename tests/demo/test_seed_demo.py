@@ -3,6 +3,7 @@ its plan, idempotent, and refused in production."""
 
 import io
 from datetime import datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,12 +15,15 @@ from django.test import override_settings
 from django.utils import timezone
 
 from civility.core.models import User
+from civility.core.periods import MONTH, Period
 from civility.core.roles import Role
 from civility.demo import history as demo
 from civility.demo import pictures as demo_pictures
 from civility.org.models import Unit
+from civility.reports import scoring
 from civility.supervision.commentary.models import Commentary, CommentaryReceipt
 from civility.supervision.inspections.models import Inspection, InspectionTeam
+from civility.supervision.inspections.visits import SiteVisit, SiteVisitItem
 from civility.supervision.notifications.models import Notification
 from civility.supervision.problems.models import Action, Photo, Problem, ProblemEvent
 
@@ -170,6 +174,47 @@ def test_seed_demo_summary_counts_by_status(seeded):
     assert f"已销号 {closed}" in seeded
 
 
+def test_seed_demo_scores_every_visit_from_its_checklist_with_marks(seeded):
+    """Each visit of the seeded inspections has its 得分率 from the site type's checklist (every
+    site type of the fixtures has one); some items were marked 不合格 or 不适用 by the
+    inspector through the scoring service, a 不合格 mark always with a problem of the visit."""
+    visits = SiteVisit.objects.filter(inspection__status=Inspection.Status.SUBMITTED)
+    inspected = Inspection.sites.through.objects.filter(
+        inspection__status=Inspection.Status.SUBMITTED
+    )
+    assert visits.count() == inspected.count() > 0
+    assert not visits.filter(checklist__isnull=True).exists()
+    rates = sorted(visits.values_list("score_rate", flat=True))
+    assert rates[-1] == 100 and rates[0] < 85  # spread, not everything perfect
+    for visit in visits.filter(items_failed__gt=0).prefetch_related("items")[:20]:
+        applicable = [i for i in visit.items.all() if i.result != SiteVisitItem.Result.NA]
+        passed = sum(i.points for i in applicable if i.result == SiteVisitItem.Result.PASS)
+        rate = Decimal(100) * passed / sum(i.points for i in applicable)
+        assert visit.score_rate == rate.quantize(Decimal("0.0001"))  # as stored
+    marked = SiteVisitItem.objects.filter(marked=True)
+    assert marked.filter(result=SiteVisitItem.Result.NA).exists()
+    assert marked.filter(result=SiteVisitItem.Result.FAIL).exists()
+    for item in marked.filter(result=SiteVisitItem.Result.FAIL).prefetch_related("problems"):
+        linked = list(item.problems.all())
+        assert linked and all(p.inspection_id == item.visit.inspection_id for p in linked)
+    na = marked.filter(result=SiteVisitItem.Result.NA).first()
+    assert na.item.na_allowed
+    # 不适用 is a property of the site: every visit of that site marks the item so.
+    same = SiteVisitItem.objects.filter(item=na.item, visit__site=na.visit.site)
+    assert set(same.values_list("result", flat=True)) == {SiteVisitItem.Result.NA}
+    assert f"督查员标记不合格 {marked.filter(result='fail').count()} 项" in seeded
+
+
+def test_seed_demo_summary_shows_the_bands_of_the_last_ended_month(seeded):
+    last = Period.last_ended(MONTH)
+    assert f"{last.label}考评等次分布：" in seeded
+    scores = scoring.monthly_scores(Unit.objects.first().headquarters, last.year, last.number)
+    streets = [u.band or "未考评" for u in scores.units if u.kind == Unit.Kind.STREET]
+    line = next(line for line in seeded.splitlines() if line.strip().startswith("街道："))
+    for band in ("优秀", "良好", "合格", "不合格", "未考评"):
+        assert f"{band} {streets.count(band)}" in line
+
+
 def test_seed_demo_refuses_when_debug_off(db, settings):
     settings.DEBUG = False
     before = (Problem.objects.count(), Inspection.objects.count(), User.objects.count())
@@ -270,6 +315,14 @@ def test_plan_history_shows_every_state_whatever_the_time(hours):
     result = plan(now=NOW + timedelta(hours=hours), problems=60, months=2)
     statuses = {final_status(p) for p in result.problems}
     assert {S.REPORTED, S.ASSIGNED, S.SUBMITTED, S.CLOSED} <= statuses
+
+
+def test_plan_history_hundred_day_drive_lasts_a_hundred_days():
+    drives = plan(months=6, problems=60).drives
+    assert [(d.name, (d.end - d.start).days + 1) for d in drives] == [("城市环境百日大会战", 100)]
+    assert drives[0].end < NOW.date()
+    short = plan(months=2, problems=60).drives
+    assert [d.name for d in short] == ["市容环境集中整治行动"]
 
 
 def test_plan_history_finds_problems_where_they_belong():

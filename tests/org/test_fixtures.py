@@ -1,6 +1,9 @@
 """The Huli District fixture (fixtures/huli.json) and the demo_users command."""
 
+import re
 from collections import Counter
+from datetime import date
+from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
@@ -13,6 +16,8 @@ from civility.core.roles import Role
 from civility.org.models import (
     AssessmentMethod,
     Assignment,
+    Checklist,
+    ChecklistItem,
     Headquarters,
     Indicator,
     Leader,
@@ -36,6 +41,8 @@ FIXTURE_MODELS = (
     SiteType,
     Site,
     ProblemCategory,
+    Checklist,
+    ChecklistItem,
     Assignment,
 )
 COMMUNITIES_PER_STREET = {
@@ -135,6 +142,14 @@ def test_fixture_has_the_departments_other_code_relies_on(hq):
     assert found == names
 
 
+def test_fixture_committee_members_are_streets_and_departments_not_communities(hq):
+    """The 文明委's members are the streets and the departments (and some stationed units);
+    communities are assessed monthly but not in the annual assessment of members."""
+    assert not units(hq, Unit.Kind.COMMUNITY).filter(is_committee_member=True).exists()
+    for kind in (Unit.Kind.STREET, Unit.Kind.DEPARTMENT):
+        assert not units(hq, kind).filter(is_committee_member=False).exists(), kind
+
+
 def test_fixture_has_stationed_and_other_units(hq):
     assert units(hq, Unit.Kind.STATIONED).count() >= 3
     assert units(hq, Unit.Kind.OTHER).count() >= 1
@@ -185,6 +200,17 @@ def test_fixture_has_at_least_six_cadre_linkages(hq):
     assert cadres.filter(area="").count() == 0
 
 
+def test_fixture_cadres_are_street_office_cadres_in_their_own_street(hq):
+    """包片下点: a 街道机关干部 takes a 片区 (a community) of the street whose office they work
+    in — not a department's deputy head."""
+    cadres = Linkage.objects.filter(headquarters=hq, kind=Linkage.Kind.CADRE_AREA)
+    for link in cadres.select_related("target__parent"):
+        street = link.target.parent if link.target.kind == Unit.Kind.COMMUNITY else link.target
+        assert street.kind == Unit.Kind.STREET, link
+        assert link.cadre_name.split("（")[1].startswith(street.name), link.cadre_name
+        assert "局" not in link.cadre_name, link.cadre_name
+
+
 # --- assignments ------------------------------------------------------------------------------
 
 
@@ -194,6 +220,27 @@ def test_fixture_has_assignments_for_all_ten_work_groups(hq):
     assert assignments.values("work_group").distinct().count() == 10
     kinds = set(assignments.values_list("unit__kind", flat=True))
     assert {Unit.Kind.STREET, Unit.Kind.COMMUNITY, Unit.Kind.DEPARTMENT} <= kinds
+
+
+def test_fixture_assignment_progress_agrees_with_its_dates(hq):
+    """A note never speaks of a year after the row was last updated (or completed), and a
+    recurring assignment's note speaks of this year, not of 2007."""
+    for a in Assignment.objects.filter(work_group__headquarters=hq):
+        updated = a.completed_on or a.updated_at.date()
+        years = {int(y) for y in re.findall(r"(20\d\d)年", a.progress)}
+        assert all(year <= updated.year for year in years), (a.goal, a.progress)
+        if a.due_date is None:
+            assert years <= {updated.year}, (a.goal, a.progress)
+        if a.completed_on is not None:
+            assert a.completed_on <= a.updated_at.date(), a.goal
+
+
+def test_fixture_parking_categories_are_told_apart(hq):
+    categories = ProblemCategory.objects.filter(headquarters=hq, name__contains="停")
+    assert {(c.name, c.default_department.name) for c in categories} == {
+        ("非机动车乱停乱放", "区城市管理行政执法局"),
+        ("机动车违章停放", "区交警大队"),
+    }
 
 
 def test_fixture_assignments_show_every_due_state(db):
@@ -249,6 +296,38 @@ def test_fixture_has_at_least_fifteen_problem_categories(hq):
         assert category.default_department is not None, category
         assert category.indicator.level == 3, category
         assert 24 <= category.time_limit_hours <= 168, category
+
+
+def test_fixture_has_a_checklist_for_every_site_type(hq):
+    types = SiteType.objects.filter(headquarters=hq)
+    checklists = Checklist.for_year(hq, date.today().year)
+    assert set(checklists) == set(types.values_list("pk", flat=True))
+    for checklist in checklists.values():
+        items = list(checklist.items.all())
+        assert 8 <= len(items) <= 10, checklist
+        total = sum(item.points for item in items)
+        assert total == 100, checklist
+        # Two or three failed items of average weight land around 70–85 (模拟测评).
+        two, three = (Decimal(100) * (1 - Decimal(k) / len(items)) for k in (2, 3))
+        assert 75 <= two <= 80 and 62 <= three <= 70, checklist
+        categories = [c.pk for item in items for c in item.categories.all()]
+        assert len(categories) == len(set(categories)), f"a category fails two items: {checklist}"
+        # Most items fail by the problems recorded; the rest only by the inspector's mark.
+        assert sum(bool(item.categories.all()) for item in items) > len(items) / 2, checklist
+        assert all(item.indicator.level == 3 for item in items), checklist
+        assert {m.name for item in items for m in item.indicator.methods.all()} >= {"实地考察"}
+
+
+def test_fixture_checklist_items_fail_on_the_categories_of_their_indicator(hq):
+    """Items read like the 测评体系: a category fails an item of the same Ⅲ indicator, or of a
+    closely related one (e.g. 设施破损 at a bus stop fails 候车设施完好, Ⅲ-5.4.3)."""
+    items = ChecklistItem.objects.filter(checklist__headquarters=hq)
+    matching = total = 0
+    for item in items.prefetch_related("categories").select_related("indicator"):
+        for category in item.categories.all():
+            total += 1
+            matching += category.indicator_id == item.indicator_id
+    assert total >= 150 and matching / total >= 0.7
 
 
 @pytest.mark.parametrize("model", FIXTURE_MODELS, ids=lambda m: m.__name__)

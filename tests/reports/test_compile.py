@@ -30,15 +30,20 @@ def test_compile_monthly_holds_the_hand_worked_numbers(march):
     report, _ = reports.compile_report(march["hq"], MONTHLY, "2026-03")
     data = report.data
     assert data["overview"]["inspections"] == 3
-    assert data["overview"]["site_visits"] == 6
+    assert data["overview"]["site_visits"] == 7
     streets = next(r for r in data["rankings"] if r["kind"] == "street")["rows"]
     assert [(r["unit"], r["rank"], r["total"], r["band"]) for r in streets] == [
-        ("B", 1, "97.6", "优秀"),
-        ("A", 2, "95.9", "优秀"),
+        ("A", 1, "83.5", "良好"),
+        ("B", 2, "73.3", "合格"),
     ]
-    assert [r["unit"] for r in data["red_list"]] == ["B", "A1"]
-    assert [r["unit"] for r in data["black_list"]] == ["A", "D1"]
-    assert data["red_list"][1]["partners"] == ["挂钩：王领导", "结对：D1"]
+    # The snapshot carries the counts behind the scores, for the annual assessment and pages.
+    a = streets[0]
+    assert (a["visits"], a["due"], a["on_time"], a["returned"], a["escalated"]) == (4, 3, 3, 1, 1)
+    communities = next(r for r in data["rankings"] if r["kind"] == "community")
+    assert [u["unit"] for u in communities["unassessed"]] == ["B1"]
+    assert [r["unit"] for r in data["red_list"]] == ["B1", "D3"]
+    assert [r["unit"] for r in data["black_list"]] == ["A", "B", "D1", "D2"]
+    assert data["red_list"][0]["reasons"] == ["点评表扬：点评（3月18日）"]
     assert "暴露垃圾" in report.narrative["problems"]
 
 

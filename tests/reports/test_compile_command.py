@@ -26,7 +26,7 @@ def test_compile_reports_twice_keeps_one_draft_per_period(march):
     ]
     assert first.strip() == "已生成草稿：测试区创建指挥部 每月通报 2026-03 " + reports[0].title
     assert second.strip() == "已更新草稿：测试区创建指挥部 每月通报 2026-03 " + reports[0].title
-    assert reports[0].data["overview"]["found"] == 10
+    assert reports[0].data["overview"]["found"] == 18  # every problem of the march district
 
 
 def test_compile_reports_never_touches_a_published_report(march):

@@ -1,16 +1,22 @@
 """The leaders' dashboard: numbers worked out by hand on the ``march`` district, the trend
-checked against ``scoring.monthly_scores``, constant queries, and the partial's HTML.
+checked against ``scoring.monthly_scores`` and published snapshots, constant queries, and the
+partial's HTML.
 
-March 2026 in the ``march`` district (see test_scoring.py), plus: a leader escalates P3 (B1's open
-problem at SB1) and a hotline problem of a second category (占道经营) is reported at SB on 3/28.
-As of 3/31 12:00:
-  found this month 11 (P1–P9, the draft-inspection problem, the hotline one)
-  of which closed 6 (P1, P2, P4, P5, P6, P8) → 销号率 6/11 = 54.5 %
-  overdue now 2 (P3 due 3/14, P7 due 3/6; P9 is due 4/1) · 督办中 1 (P3; P1 was closed)
-  status: 待交办 2, 待整改 3 (P3, P7, P9), 待协调 0, 待复查 0, 本月销号 6
-  categories: 暴露垃圾 10, 占道经营 1 · overdue units: B1 1, D1 1
-  streets: P3 now counts 8, so visit I2/SB1 scores 100 − 4 − 8 = 88 and
-    B = 0.9 × mean(100, 100, 88) + 0.1 × 100 = 96.4 (rank 1); A stays 95.9 (rank 2)
+March 2026 in the ``march`` district (see test_scoring.py for its visits and problems), plus: a
+leader escalates P3 (B1's open problem at SB1) and a hotline problem of a second category
+(占道经营) is reported at SB on 3/28. As of 3/31 12:00:
+  found this month 19: 7 at inspections (P1–P4, P10, P11, the draft inspection's), 11 from the
+    hotline (P5–P9, P12–P17) and the 3/28 one
+  of which closed 13 (all but P3, P7, P9, P14, the two 待交办) → 销号率 13/19 = 68.4 %
+  overdue now 3 (P3 due 3/14, P7 due 3/6, P14 due 3/10; P9 is due 4/1) · 督办中 1 (P3)
+  status: 待交办 2, 待整改 4 (P3, P7, P9, P14), 待协调 0, 待复查 0, 本月销号 13
+  categories: 暴露垃圾 15, 乱停乱放 2 (P10, P11), 占道经营 2 (P3, the 3/28 one)
+  overdue units: B1, D1, D2 one each
+  streets, 本月至今 (no rank, no band): A 83.5 (0.7 × 82.875 + 0.3 × 85), B 73.3 (field alone,
+    P10 is its only problem due)
+  得分率 by site type: 主干道 (70 + 100 + 100 + 80 + 40 + 62.5) / 6 = 75.4, 公园广场 99.0
+  items by indicator (6 主干道 visits): Ⅲ-5.3.1 failed 3 of 6, Ⅲ-5.3.3 1 of 6, Ⅲ-5.3.6 1 of 6,
+    Ⅲ-4.3.1 0 of 5 (one 不适用)
 """
 
 import json
@@ -23,12 +29,13 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from lxml import html as lxml_html
 
 from civility.org.models import ProblemCategory
 from civility.reports import scoring
 from civility.reports.dashboard import dashboard_data
 from civility.reports.home import dashboard_context
-from civility.supervision.inspections.models import Inspection
+from civility.reports.models import Report
 from civility.supervision.problems import workflow
 from civility.supervision.problems.models import Problem
 from tests.reports.conftest import A_, TZ, assign, at, inspect, problem
@@ -46,9 +53,7 @@ def busy_march(march):
         headquarters=d["hq"], primary_unit=d["u"]["B1"], status=Problem.Status.ASSIGNED
     )
     workflow.perform(p3, A_.ESCALATE, by=d["leader"], now=at(3, 20))
-    d["stalls"] = ProblemCategory.objects.create(
-        headquarters=d["hq"], name="占道经营", deduction=Decimal("2"), time_limit_hours=24
-    )
+    d["stalls"] = d["categories"]["占道经营"]
     workflow.report_problem(
         by=d["inspector"],
         site=d["sites"]["SB"],
@@ -65,10 +70,10 @@ def test_dashboard_figures_worked_by_hand(busy_march):
     data = dashboard_data(d["hq"], TODAY, now=NOW)
     f = data["figures"]
     assert (f["found"], f["closed"], f["closure_rate"], f["overdue"], f["escalated"]) == (
-        11,
-        6,
-        Decimal("54.5"),
-        2,
+        19,
+        13,
+        Decimal("68.4"),
+        3,
         1,
     )
     assert f["found_url"] == "/problems/?date_from=2026-03-01"
@@ -76,31 +81,71 @@ def test_dashboard_figures_worked_by_hand(busy_march):
     assert f["overdue_url"] == "/problems/?due_state=overdue"
     assert [(s["name"], s["value"], s["url"]) for s in data["status"]] == [
         ("待交办", 2, "/problems/?status=reported"),
-        ("待整改", 3, "/problems/?status=assigned"),
+        ("待整改", 4, "/problems/?status=assigned"),
         ("待协调", 0, "/problems/?status=disputed"),
         ("待复查", 0, "/problems/?status=submitted"),
-        ("本月销号", 6, "/problems/?status=closed"),
+        ("本月销号", 13, "/problems/?status=closed"),
     ]
-    garbage = d["category"].pk
+    garbage, parking = d["category"].pk, d["categories"]["乱停乱放"].pk
     assert [(c["name"], c["value"], c["url"]) for c in data["categories"]] == [
-        ("暴露垃圾", 10, f"/problems/?category={garbage}&date_from=2026-03-01"),
-        ("占道经营", 1, f"/problems/?category={d['stalls'].pk}&date_from=2026-03-01"),
+        ("暴露垃圾", 15, f"/problems/?category={garbage}&date_from=2026-03-01"),
+        ("乱停乱放", 2, f"/problems/?category={parking}&date_from=2026-03-01"),
+        ("占道经营", 2, f"/problems/?category={d['stalls'].pk}&date_from=2026-03-01"),
     ]
-    b1, d1 = d["u"]["B1"].pk, d["u"]["D1"].pk
+    b1, d1, d2 = d["u"]["B1"].pk, d["u"]["D1"].pk, d["u"]["D2"].pk
     assert [(u["name"], u["value"], u["url"]) for u in data["overdue_units"]] == [
         ("B1", 1, f"/problems/?unit={b1}&due_state=overdue"),
         ("D1", 1, f"/problems/?unit={d1}&due_state=overdue"),
+        ("D2", 1, f"/problems/?unit={d2}&due_state=overdue"),
     ]
-    assert [(r["rank"], r["name"], r["total"], r["url"]) for r in data["ranking"]] == [
-        (1, "B", Decimal("96.4"), f"/problems/?street={d['u']['B'].pk}&date_from=2026-03-01"),
-        (2, "A", Decimal("95.9"), f"/problems/?street={d['u']['A'].pk}&date_from=2026-03-01"),
+    # 本月至今: totals so far, no rank and no band.
+    assert [
+        (r["rank"], r["name"], r["visits"], r["due"], r["total"], r["band"])
+        for r in data["ranking"]
+    ] == [(None, "A", 4, 3, Decimal("83.5"), ""), (None, "B", 3, 1, Decimal("73.3"), "")]
+    assert [r["url"] for r in data["ranking"]] == [
+        f"/problems/?street={d['u'][name].pk}&date_from=2026-03-01" for name in ("A", "B")
     ]
+    assert data["ranking"][1]["total_note"] == "整改分未考评，总分为现场分"
+    # February, the last ended month, had no visits and no problems: both streets 未考评.
+    assert [(r["name"], r["assessed"], r["total"]) for r in data["last_ranking"]] == [
+        ("A", False, None),
+        ("B", False, None),
+    ]
+    assert data["last_period_label"] == "2026年2月"
+    assert [(t["name"], t["visits"], t["score"]) for t in data["by_site_type"]] == [
+        ("主干道", 6, Decimal("75.4")),
+        ("公园广场", 1, Decimal("99.0")),
+    ]
+    indicators = data["by_indicator"]
+    assert [(i["code"], i["checked"], i["failed"], i["failure_rate"]) for i in indicators] == [
+        ("Ⅲ-5.3.1", 6, 3, Decimal("50.0")),
+        ("Ⅲ-5.3.3", 6, 1, Decimal("16.7")),
+        ("Ⅲ-5.3.6", 6, 1, Decimal("16.7")),
+        ("Ⅲ-4.3.1", 5, 0, Decimal("0.0")),
+    ]  # fmt: skip
     trend = data["trend"]
     assert trend["months"][0] == "2025-04" and trend["months"][-1] == "2026-03"
     assert [(s["name"], s["data"]) for s in trend["series"]] == [
-        ("A", [None] * 11 + [95.9]),
-        ("B", [None] * 11 + [96.4]),
+        ("A", [None] * 11 + [83.5]),
+        ("B", [None] * 11 + [73.3]),
     ]
+
+
+def test_dashboard_shows_the_last_ended_month_ranked_beside_the_running_one(march):
+    """On 4/20: April so far has nothing for either street; March has ended and is ranked:
+    A 83.5 良好 (1st, on the 黑榜 because criticised), B 73.3 合格 (2nd, 黑榜 below 75)."""
+    d = march
+    data = dashboard_data(d["hq"], date(2026, 4, 20), now=at(4, 20))
+    assert [(r["name"], r["assessed"]) for r in data["ranking"]] == [("A", False), ("B", False)]
+    assert [
+        (r["rank"], r["name"], r["total"], r["band"], r["red"], r["black"])
+        for r in data["last_ranking"]
+    ] == [
+        (1, "A", Decimal("83.5"), "良好", False, True),
+        (2, "B", Decimal("73.3"), "合格", False, True),
+    ]
+    assert data["last_period_label"] == "2026年3月"
 
 
 def test_dashboard_empty_month_has_no_rate(march):
@@ -109,42 +154,48 @@ def test_dashboard_empty_month_has_no_rate(march):
     assert data["categories"] == []
 
 
-def test_dashboard_trend_agrees_with_monthly_scores(march):
+def test_dashboard_trend_agrees_with_monthly_scores_and_published_snapshots(march):
+    """Every month of the trend is the street's total of ``monthly_scores`` (a gap when the
+    street was 未考评), except a published month, which shows its bulletin's frozen total.
+    April (as of 4/20): one visit at SA and SB each and one problem due for A → both 未考评."""
     d = march
-    # April: SA (street A) and SB (street B) visited, one problem for A left open past its deadline.
-    april = Inspection.objects.create(
-        headquarters=d["hq"],
-        team=d["team"],
-        date=date(2026, 4, 2),
-        status="submitted",
-        created_by=d["inspector"],
-        submitted_at=at(4, 2),
-    )
-    april.sites.set([d["sites"]["SA"], d["sites"]["SB"]])
-    assign(d, problem(d, "SA", at(4, 2), april), "A", at(4, 2))
+    april = inspect(d, 2, ["SA", "SB"], problems=[("SA", "暴露垃圾")], month=4)
+    assign(d, april.found[0], "A", at(4, 2))
     data = dashboard_data(d["hq"], date(2026, 4, 20), now=at(4, 20))
     checked = 0
     for index, month in enumerate(data["trend"]["months"]):
         year, number = map(int, month.split("-"))
-        scores = scoring.monthly_scores(d["hq"], year, number).by_unit()
+        scores = scoring.monthly_scores(d["hq"], year, number, now=at(4, 20)).by_unit()
         for series in data["trend"]["series"]:
-            value = series["data"][index]
-            row = scores[series["id"]]
-            if row.visits or row.due:
-                assert value == float(row.total), (month, series["name"])
-                checked += 1
-            else:
-                assert value is None
-    assert checked == 4  # A and B in March and April
+            total = scores[series["id"]].total
+            assert series["data"][index] == (None if total is None else float(total))
+            checked += total is not None
+    assert checked == 2  # A and B in March
+    assert [s["data"][-2:] for s in data["trend"]["series"]] == [[83.5, None], [73.3, None]]
+
+    # Once March is published, the trend reads March from the snapshot, not live.
+    Report.objects.create(
+        headquarters=d["hq"], kind="monthly", period="2026-03", period_start=date(2026, 3, 1),
+        period_end=date(2026, 3, 31), status="published", year=2026, title="通报",
+        published_at=at(4, 3),
+        snapshot={"data": {"rankings": [{"kind": "street", "rows": [
+            {"unit_id": d["u"]["A"].pk, "unit": "A", "total": "81.0", "assessed": True},
+        ]}]}},
+    )  # fmt: skip
+    data = dashboard_data(d["hq"], date(2026, 4, 20), now=at(4, 20))
+    assert [s["data"][-2:] for s in data["trend"]["series"]] == [[81.0, None], [None, None]]
 
 
-def test_dashboard_query_count_is_constant_in_problems(march):
+def test_dashboard_query_count_is_constant_in_problems_visits_and_months(march):
+    """The trend's twelve months are scored in one pass: more problems, more visits and more
+    months with data cost no query. The queries: the figures aggregate, categories, overdue
+    units, the published snapshots, ten for the scores of all months (policies, units, visits,
+    problems due, problems open, events, replayed events, commentary, linkages, vetoes) and two
+    for the breakdowns by site type and by indicator."""
     d = march
     with CaptureQueriesContext(connection) as few:
         dashboard_data(d["hq"], TODAY, now=NOW)
-    extra = ProblemCategory.objects.create(
-        headquarters=d["hq"], name="乱停乱放", deduction=Decimal("1"), time_limit_hours=24
-    )
+    extra = d["categories"]["乱停乱放"]
     inspection = inspect(d, 27, ["SA", "SB", "SB1"])
     for i in range(30):
         p, _ = workflow.report_problem(
@@ -156,11 +207,16 @@ def test_dashboard_query_count_is_constant_in_problems(march):
             now=at(3, 27),
         )
         assign(d, p, ["A", "B", "B1", "D1", "D2"][i % 5], at(3, 27))
+    for month in (1, 2):  # earlier months of the trend get data too
+        for day in (5, 12, 19):
+            found = inspect(d, day, ["SA", "SB"], problems=[("SA", "暴露垃圾")], month=month)
+            assign(d, found.found[0], "A", at(month, day))
     with CaptureQueriesContext(connection) as many:
         data = dashboard_data(d["hq"], TODAY, now=NOW)
-    assert data["figures"]["found"] == 40
+    assert data["figures"]["found"] == 48
+    assert [s["data"][-3:] for s in data["trend"]["series"]][0][:2] != [None, None]
     assert len(many.captured_queries) == len(few.captured_queries)
-    assert len(few.captured_queries) <= 15
+    assert len(few.captured_queries) <= 16
 
 
 def test_dashboard_partial_links_every_figure_and_loads_charts_safely(busy_march):
@@ -171,9 +227,21 @@ def test_dashboard_partial_links_every_figure_and_loads_charts_safely(busy_march
     assert 'href="/problems/?date_from=2026-03-01"' in html
     assert f'href="/problems/?category={d["category"].pk}&amp;date_from=2026-03-01"' in html
     assert f'href="/problems/?unit={d["u"]["D1"].pk}&amp;due_state=overdue"' in html
-    assert 'id="dash-found"' in html and ">11<" in html
+    assert 'id="dash-found"' in html and ">19<" in html
     for chart in ("chart-trend", "chart-category", "chart-status", "chart-overdue"):
         assert f'id="{chart}"' in html
+    tree = lxml_html.fromstring(html)
+
+    def texts(box):
+        rows = tree.xpath(f"//figure[@id='{box}']//tr[td] | //figure[@id='{box}']//li")
+        return [" ".join(row.text_content().split()) for row in rows]
+
+    # 本月至今 without rank or band; February (the last ended month) had nothing: 未考评.
+    assert texts("dash-ranking") == ["A 4 82.9 3 85.0 83.5", "B 3 73.3 1 — 73.3"]
+    assert texts("dash-last-ranking") == ["— A — 未考评", "— B — 未考评"]
+    assert texts("dash-site-types") == ["主干道 6 个次 75.4", "公园广场 1 个次 99.0"]
+    assert texts("dash-indicators")[0] == "Ⅲ-5.3.1 无暴露垃圾 不合格 3/6（50.0%）"
+    assert "None" not in html
     # CSP: no inline styles, no inline scripts; the data travels as a JSON script tag.
     assert "style=" not in html
     scripts = re.findall(r"<script([^>]*)>", html)
@@ -185,8 +253,8 @@ def test_dashboard_partial_links_every_figure_and_loads_charts_safely(busy_march
         r'<script id="dashboard-data" type="application/json">(.*?)</script>', html, re.S
     )[1]
     charts = json.loads(payload)
-    assert [c["value"] for c in charts["categories"]] == [10, 1]
-    assert charts["trend"]["series"][1]["data"][-1] == 96.4
+    assert [c["value"] for c in charts["categories"]] == [15, 2, 2]
+    assert charts["trend"]["series"][1]["data"][-1] == 73.3
     assert charts["overdue"][0]["url"] == f"/problems/?unit={d['u']['B1'].pk}&due_state=overdue"
 
 
@@ -216,7 +284,7 @@ def test_dashboard_timezone_month_boundary(march):
     assert late.reported_at.tzinfo is not None
     data = dashboard_data(d["hq"], TODAY, now=at(3, 31, 23).replace(minute=45))
     april = dashboard_data(d["hq"], date(2026, 4, 1), now=at(4, 1, 1))
-    assert data["figures"]["found"] == 11
+    assert data["figures"]["found"] == 19  # the march district's 18 and this one
     assert april["figures"]["found"] == 0
     assert TZ.utcoffset(None).total_seconds() == 8 * 3600
 
@@ -225,19 +293,31 @@ def test_dashboard_timezone_month_boundary(march):
 
 
 def _huli_problems():
-    """This month in Huli: three 占道经营 problems and one overdue 暴露垃圾 problem."""
+    """This month in Huli: three 占道经营 problems and one overdue 暴露垃圾 problem, and an
+    inspection of three sites of the same street without problems (so that the street is
+    assessed this month: three visits at 100, the trend has a point)."""
     from datetime import timedelta
 
     from django.utils import timezone
 
     from civility.core.roles import Role
     from civility.org.models import Headquarters, Site
+    from civility.supervision.inspections import services
+    from civility.supervision.inspections.models import Inspection, InspectionTeam
     from tests.conftest import make_user
 
     hq = Headquarters.objects.get(code="HL")
     inspector = make_user("b_inspector", Role.INSPECTOR)
     secretariat = make_user("b_secretariat", Role.SECRETARIAT)
     site = Site.objects.filter(headquarters=hq, default_unit__isnull=False).order_by("id").first()
+    visit = Inspection.objects.create(
+        headquarters=hq,
+        team=InspectionTeam.objects.filter(headquarters=hq).first(),
+        date=timezone.localdate(),
+        created_by=inspector,
+    )
+    visit.sites.set(Site.objects.filter(street=site.street).order_by("id")[:3])
+    services.submit_inspection(visit, inspector)
     stalls = ProblemCategory.objects.get(headquarters=hq, name="占道经营")
     garbage = ProblemCategory.objects.get(headquarters=hq, name="暴露垃圾")
     now = timezone.now()

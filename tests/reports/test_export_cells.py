@@ -13,6 +13,7 @@ import pytest
 
 from civility.reports.models import Veto
 from civility.supervision.problems.models import Problem
+from tests.reports.conftest import january_and_february_published, two_assignments_for_a
 from tests.reports.test_report_pages import login, publish_march
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +118,10 @@ def test_rankings_export_is_typed(client, tricky):
 
 
 def test_annual_export_is_typed(client, tricky):
+    """With January and February published (test_scoring's annual case): A 74.2 and D1 69.7
+    have an annual score; B, D2 and D3 (one assessed month, nothing due) are 未考评: empty."""
+    january_and_february_published(tricky)
+    two_assignments_for_a(tricky)
     client = login(client, tricky["leader"])
     url = f"/rankings/annual/2026/?hq={tricky['hq'].pk}"
     page = client.get(url).content.decode()
@@ -124,10 +129,11 @@ def test_annual_export_is_typed(client, tricky):
     sheet = workbook(client.get(url + "&_export=xlsx")).active
     assert_text_as_typed(sheet, "=1+1", "+3", "=1+1 重大不文明事件")
     assert numbers(column(sheet, "计分月数"))
-    assert numbers(column(sheet, "年度得分"))
+    scores = dict(zip(column(sheet, "单位"), column(sheet, "年度得分"), strict=True))
+    assert scores == {"A": 74.2, "B": None, "=1+1": 69.7, "+3": None, "D3": None}
     rows = csv_rows(client.get(url + "&_export=csv"))
     d1 = next(row for row in rows if row[1] == "'=1+1")
-    assert d1[8] == "'=1+1 重大不文明事件"
+    assert d1[11] == "'=1+1 重大不文明事件"
 
 
 def test_veto_export_is_typed(client, tricky):

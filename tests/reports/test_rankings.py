@@ -16,7 +16,14 @@ from django.utils import timezone
 
 from civility.org.models import Unit
 from civility.reports.models import Veto
-from tests.reports.conftest import assign, at, inspect, problem
+from tests.reports.conftest import (
+    assign,
+    at,
+    inspect,
+    january_and_february_published,
+    problem,
+    two_assignments_for_a,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -104,27 +111,30 @@ def test_rankings_show_the_hand_worked_march_scores(client, march):
     client.force_login(march["leader"])
     html = client.get(rankings_url(march["hq"])).content.decode()
     tables = Tables(html).tables
-    # 名次, 单位, 点位次数, 现场分, 到期问题, 整改分, 总分, 等次, 榜单与备注
+    # 名次, 单位, 点位次数/不合格项, 现场分, 到期问题 (按期, 退回, 督办), 整改分, 总分, 等次
     assert [row[:8] for row in tables["street"]] == [
-        ["1", "B", "3", "97.3", "0", "100.0", "97.6", "优秀"],
-        ["2", "A", "3", "96.0", "1", "95.0", "95.9", "优秀"],
+        ["1", "A", "4 /2", "82.9", "3 按期3 退回1 督办1", "85.0", "83.5", "良好"],
+        ["2", "B", "3 /3", "73.3", "1 按期1 退回0 督办0", "—", "73.3", "合格"],
     ]
     assert [row[:8] for row in tables["community"]] == [
-        ["1", "A1", "3", "96.0", "1", "100.0", "96.4", "优秀"],
-        ["2", "B1", "1", "92.0", "2", "0.0", "82.8", "良好"],
+        ["1", "A1", "4 /2", "82.9", "1 按期1 退回0 督办0", "—", "82.9", "良好"],
     ]
     assert [row[:8] for row in tables["department"]] == [
-        ["1", "D1", "—", "—", "3", "66.7", "66.7", "合格"],
-        ["2", "D2", "—", "—", "1", "100.0", "100.0", "优秀"],
-        ["2", "D3", "—", "—", "0", "100.0", "100.0", "优秀"],
+        ["1", "D3", "—", "—", "3 按期3 退回0 督办0", "100.0", "100.0", "优秀"],
+        ["2", "D1", "—", "—", "3 按期2 退回0 督办0", "66.7", "66.7", "合格"],
+        ["2", "D2", "—", "—", "3 按期2 退回0 督办0", "66.7", "66.7", "合格"],
     ]
     marks = {row[1]: row[8] for rows in tables.values() for row in rows}
-    assert marks["B"] == "红榜 街道前3名"
-    assert marks["A"] == "黑榜 受到点评批评"
-    assert marks["A1"] == "红榜 社区前3名 同奖同罚：挂钩：王领导、结对：D1"
-    assert marks["B1"] == "样本不足"  # praised in commentary, but 样本不足 keeps it off the lists
-    assert marks["D1"] == "黑榜 总分低于85.0"
-    assert marks["D2"] == "样本不足"
+    assert marks["A"] == "黑榜 点评批评：点评（3月18日）"
+    assert marks["B"] == "整改分未考评，总分为现场分 黑榜 总分73.3，现场分73.3"
+    assert marks["A1"] == "整改分未考评，总分为现场分"  # not listed: no 同奖同罚 named
+    assert marks["D3"] == "红榜 总分100.0，按期办结率100%，返工率0%，区直部门第1名"
+    assert marks["D1"] == marks["D2"] == "黑榜 总分66.7，按期办结率67%，返工率0%"
+    # B1 is 未考评: not in the table, named in one line, and on the 红榜 for its praise.
+    assert "B1" not in marks
+    assert 'id="unassessed-community">本月未考评单位：B1</p>' in html
+    red = html[html.index('id="red-list"') : html.index('id="black-list"')]
+    assert "B1" in red and "点评表扬：点评（3月18日）" in red and "D3" in red
     assert "2026年3月考评排名" in html
 
 
@@ -194,25 +204,25 @@ def test_rankings_xlsx_export_has_a_sheet_per_kind_with_the_rows_shown(client, m
     assert book.sheetnames == ["街道", "社区", "区直部门"]
     for kind, label in [("street", "街道"), ("community", "社区"), ("department", "区直部门")]:
         rows = list(book[label].iter_rows(values_only=True))
-        assert rows[0][:8] == (
-            "名次",
-            "单位",
-            "点位次数",
-            "现场分",
-            "到期问题",
-            "整改分",
-            "总分",
-            "等次",
-        )
+        assert rows[0] == (
+            "名次", "单位", "点位次数", "不合格项", "现场分", "到期问题", "按期办结", "提交整改",
+            "退回", "督办", "整改分", "总分", "等次", "说明", "红榜", "黑榜", "同奖同罚",
+        )  # fmt: skip
         shown = [(r[0], r[1], r[6], r[7]) for r in tables[kind]]
-        exported = [(str(r[0]), r[1], f"{float(r[6]):.1f}", r[7]) for r in rows[1:]]
+        exported = [(str(r[0]), r[1], f"{float(r[11]):.1f}", r[12]) for r in rows[1:] if r[0]]
         assert exported == shown
+    # Every count behind A's total, and its list entry.
+    a = next(r for r in book["街道"].iter_rows(values_only=True) if r[1] == "A")
+    assert a[2:13] == (4, 2, 82.9, 3, 3, 4, 1, 1, 85.0, 83.5, "良好")
+    assert a[15] == "点评批评：点评（3月18日）"
     d1 = next(r for r in book["区直部门"].iter_rows(values_only=True) if r[1] == "D1")
-    assert d1[10] == "总分低于85.0"  # 黑榜
+    assert d1[15] == "总分66.7，按期办结率67%，返工率0%"  # 黑榜
     a1 = next(r for r in book["社区"].iter_rows(values_only=True) if r[1] == "A1")
-    assert (a1[8], a1[9], a1[11]) == (None, "社区前3名", "挂钩：王领导；结对：D1")
+    assert (a1[13], a1[14], a1[16]) == ("整改分未考评，总分为现场分", None, None)
+    # The 未考评 unit is a row without rank or total, marked 未考评, with its counts.
     b1 = next(r for r in book["社区"].iter_rows(values_only=True) if r[1] == "B1")
-    assert b1[8] == "是"  # 样本不足
+    assert (b1[0], b1[2], b1[5], b1[11], b1[12]) == (None, 1, 2, None, "未考评")
+    assert b1[14] == "点评表扬：点评（3月18日）"
 
 
 def test_rankings_csv_export_holds_every_row_shown(client, march):
@@ -225,7 +235,8 @@ def test_rankings_csv_export_holds_every_row_shown(client, march):
     shown = [
         [labels[kind], r[0], r[1], r[6], r[7]] for kind, table in tables.items() for r in table
     ]
-    assert [[r[0], r[1], r[2], r[7], r[8]] for r in rows[1:]] == shown
+    assert [[r[0], r[1], r[2], r[12], r[13]] for r in rows[1:] if r[1]] == shown
+    assert [r[:3] + r[12:14] for r in rows[1:] if not r[1]] == [["社区", "", "B1", "", "未考评"]]
 
 
 def test_rankings_query_count_is_constant_in_problems(client, march):
@@ -259,21 +270,36 @@ def veto_d1(march, reason="发生重大不文明事件"):
 
 
 def test_annual_shows_the_veto_grade_and_eligibility(client, march):
+    """The numbers of test_scoring's annual assessment (January and February published, March
+    live; no data after March): A 0.7 × 84.5 + 0.3 × 50 = 74.2 合格; D1 0.8 × 65.567 + 0.2 ×
+    86.3 = 69.7, vetoed → 不合格; B one assessed month and no assignment → 未考评."""
+    january_and_february_published(march)
+    two_assignments_for_a(march)
     veto_d1(march)
     client.force_login(march["leader"])
     response = client.get(f"/rankings/annual/2026/?hq={march['hq'].pk}")
     assert response.status_code == 200
-    tables = Tables(response.content.decode()).tables
-    # 单位, 计分月数, 本单位平均分, 结对社区平均分, 年度得分, 等次, 一票否决, 评先评优资格
+    html = response.content.decode()
+    tables = Tables(html).tables
+    # 单位, 计分月数, 月度平均分, 责任分解, 结对社区平均分, 年度得分, 等次, 一票否决, 评先评优资格
     d1 = next(r for r in tables["department"] if r[0] == "D1")
-    assert d1 == ["D1", "1", "66.7", "96.4", "72.6", "不合格", "一票否决 发生重大不文明事件", "否"]
-    # 单位, 计分月数, 本单位平均分, 年度得分, 等次, 一票否决, 评先评优资格
-    a = next(r for r in tables["street"] if r[0] == "A")
-    assert a == ["A", "1", "95.9", "95.9", "优秀", "—", "是"]
-    assert "一票否决 1 个" in response.content.decode()
+    assert d1 == [
+        "D1", "3", "65.6", "0/0", "86.3", "69.7无到期责任分解，按月度总分计", "不合格",
+        "一票否决 发生重大不文明事件", "否",
+    ]  # fmt: skip
+    # 单位, 计分月数, 月度平均分, 责任分解, 年度得分, 等次, 一票否决, 评先评优资格
+    assert tables["street"] == [
+        ["A", "3", "84.5", "1/2", "74.2", "合格", "—", "否"],
+        ["B", "1", "—", "0/0", "—", "未考评", "—", "否"],
+    ]
+    assert "community" not in tables  # communities are not 文明委成员单位
+    assert "一票否决 1 个" in html
+    assert "未通报月份（按实时数据计算）：3月" in html
 
 
 def test_annual_xlsx_export_matches_the_page(client, march):
+    january_and_february_published(march)
+    two_assignments_for_a(march)
     veto_d1(march)
     client.force_login(march["leader"])
     response = client.get(f"/rankings/annual/2026/?hq={march['hq'].pk}&_export=xlsx")
@@ -281,27 +307,21 @@ def test_annual_xlsx_export_matches_the_page(client, march):
         openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
     )
     assert rows[0] == (
-        "类别",
-        "单位",
-        "计分月数",
-        "本单位平均分",
-        "结对社区平均分",
-        "年度得分",
-        "等次",
-        "一票否决",
-        "否决理由",
-        "评先评优资格",
-    )
+        "类别", "单位", "计分月数", "月度平均分", "到期责任分解", "按期完成", "结对社区平均分",
+        "年度得分", "等次", "说明", "一票否决", "否决理由", "评先评优资格",
+    )  # fmt: skip
     by_name = {r[1]: r for r in rows[1:]}
-    assert sorted(by_name) == ["A", "A1", "B", "B1", "D1", "D2", "D3"]
+    assert sorted(by_name) == ["A", "B", "D1", "D2", "D3"]
+    assert by_name["A"][2:9] == (3, 84.5, 2, 1, None, 74.2, "合格")
     d1 = by_name["D1"]
-    assert (float(d1[5]), d1[6], d1[7], d1[8], d1[9]) == (
-        72.6,
+    assert (float(d1[7]), d1[8], d1[10], d1[11], d1[12]) == (
+        69.7,
         "不合格",
         "是",
         "发生重大不文明事件",
         "否",
     )
+    assert by_name["B"][7:9] == (None, "未考评")
 
 
 def test_annual_future_year_is_404(client, leader):
@@ -380,7 +400,8 @@ def test_veto_new_with_htmx_redirects_the_browser(client, march):
 def test_veto_new_htmx_form_is_the_partial(client, march):
     client.force_login(march["secretariat"])
     response = client.get(
-        f"/rankings/vetoes/new/?hq={march['hq'].pk}", headers={"HX-Request": "true"}
+        f"/rankings/vetoes/new/?hq={march['hq'].pk}",
+        headers={"HX-Request": "true", "HX-Target": "modal-body"},
     )
     html = response.content.decode()
     assert html.lstrip().startswith("<form")

@@ -64,7 +64,7 @@ def test_docx_holds_number_title_and_ranking_tables(client, march):
     streets = next(
         t
         for t in document.tables
-        if t.rows[0].cells[0].text == "名次" and t.rows[1].cells[1].text == "B"
+        if t.rows[0].cells[0].text == "名次" and t.rows[1].cells[1].text == "A"
     )
     frozen = next(r for r in report.snapshot["data"]["rankings"] if r["kind"] == "street")
     assert cell_texts(streets)[0] == [
@@ -78,9 +78,16 @@ def test_docx_holds_number_title_and_ranking_tables(client, march):
         "备注",
     ]
     assert [row[:6] for row in cell_texts(streets)[1:]] == [
-        [str(r["rank"]), r["unit"], r["field"], r["rectification"], r["total"], r["band"]]
+        [str(r["rank"]), r["unit"], r["field"] or "—", r["rectification"] or "—", r["total"],
+         r["band"]]
         for r in frozen["rows"]
+    ]  # fmt: skip
+    assert [row[:6] for row in cell_texts(streets)[1:]] == [
+        ["1", "A", "82.9", "85.0", "83.5", "良好"],
+        ["2", "B", "73.3", "—", "73.3", "合格"],
     ]
+    assert "本月未考评单位：B1" in texts
+    assert any(t.startswith("说明：街道、社区总分＝现场分×0.70") for t in texts)
 
 
 def test_docx_ranking_rows_equal_the_page(client, march):
@@ -114,9 +121,14 @@ def test_docx_has_the_red_header_and_rule(client, march):
 
 def test_docx_embeds_typical_case_photos(client, march):
     typical_case(march)
-    publish_march(march)
+    report = publish_march(march)
     document = open_docx(login(client, march["A"]).get(DOCX))
-    assert len(document.inline_shapes) == 2  # before and after, side by side
+    cases = report.snapshot["data"]["typical"]
+    # The first before and the first after photo of each case, side by side.
+    expected = sum(bool(c["before_photos"]) + bool(c["after_photos"]) for c in cases)
+    # P1 and this case (escalated), P2 (returned once), P4 (暴露垃圾, 4 points): all fixed.
+    assert len(cases) == 4 and expected == 8
+    assert len(document.inline_shapes) == expected
 
 
 def test_docx_filename_is_the_document_number(client, march):
@@ -186,7 +198,7 @@ def test_xlsx_has_a_sheet_per_table(client, march):
     for name in ("街道", "社区", "区直部门", "红榜", "黑榜", "问题清单"):
         assert name in workbook.sheetnames
     red = sheet_rows(workbook["红榜"])
-    assert [r[0] for r in red[1:]] == ["B", "A1"]
+    assert [r[0] for r in red[1:]] == ["B1", "D3"]
     problems = sheet_rows(workbook["问题清单"])
     assert len(problems) - 1 == len(report.snapshot["data"]["problems"])
     overview = {r[0]: r[1] for r in sheet_rows(workbook["总体情况"])}

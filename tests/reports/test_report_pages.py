@@ -12,7 +12,7 @@ from lxml import html as lxml_html
 from civility.core.periods import Period
 from civility.core.roles import Role
 from civility.reports import compile as reports
-from civility.reports.document import rank_change
+from civility.reports.document import rank_change, ranking_remark, ranking_tables
 from civility.reports.models import Report, ReportRead
 from civility.supervision.notifications.models import Notification
 from civility.supervision.problems import workflow
@@ -257,46 +257,82 @@ def test_page_shows_the_frozen_numbers_after_problems_change(client, march):
 
 
 def test_page_shows_the_sections_of_a_monthly_bulletin(client, march):
+    # A1 is criticised too, so that a list entry names its 同奖同罚 partners.
+    march["u"]["A1"].commentary_receipts.create(commentary=march["u"]["A"].commentaries.first())
     report = publish_march(march)
     tree = page(login(client, march["leader"]).get(MARCH).content)
     streets = rows(tree, "//table[@data-kind='street']/tbody/tr")
     frozen = next(r for r in report.snapshot["data"]["rankings"] if r["kind"] == "street")
-    assert streets == [
+    assert [r[:7] for r in streets] == [
         [
             str(r["rank"]),
             r["unit"],
-            r["field"],
-            r["rectification"],
+            r["field"] or "—",
+            r["rectification"] or "—",
             r["total"],
             r["band"],
             rank_change(r["rank_change"]),
-            "",
         ]
         for r in frozen["rows"]
     ]
-    assert [(r[0], r[1], r[4], r[6]) for r in streets] == [
-        ("1", "B", "97.6", "—"),
-        ("2", "A", "95.9", "↓1"),  # February: nothing found, both streets tied first
+    # February had no data: neither street was ranked, so no 名次变化.
+    assert [(r[0], r[1], r[4], r[5], r[6]) for r in streets] == [
+        ("1", "A", "83.5", "良好", "—"),
+        ("2", "B", "73.3", "合格", "—"),
     ]
     red = rows(tree, "//table[@id='red-list']/tbody/tr")
-    assert [r[0] for r in red] == ["B", "A1"]
-    assert red[1][4] == "挂钩：王领导；结对：D1"
-    assert [r[0] for r in rows(tree, "//table[@id='black-list']/tbody/tr")] == ["A", "D1"]
+    assert [(r[0], r[3], r[4]) for r in red] == [
+        ("B1", "点评表扬：点评（3月18日）", "—"),
+        ("D3", "总分100.0，按期办结率100%，返工率0%，区直部门第1名", "—"),
+    ]
+    black = rows(tree, "//table[@id='black-list']/tbody/tr")
+    assert [r[0] for r in black] == ["A", "B", "A1", "D1", "D2"]
+    assert black[2][3:] == ["点评批评：点评（3月18日）", "挂钩：王领导；结对：D1"]
     problems = rows(tree, "//table[@id='problem-table']/tbody/tr")
     assert len(problems) == len(report.snapshot["data"]["problems"])
     assert tree.xpath("string(//div[@id='doc-requirements'])").strip() == "各单位要立即整改。"
     year = report.published_at.astimezone().year
     date = report.published_at.astimezone()
     assert tree.xpath("//p[@id='doc-date']/text()") == [f"{year}年{date.month}月{date.day}日"]
+    remark = tree.xpath("string(//p[@id='ranking-remark'])")
+    assert remark.startswith("说明：街道、社区总分＝现场分×0.70＋整改分×0.30")
 
 
-def test_ranking_marks_insufficient_samples(client, march):
+def test_ranking_notes_show_the_counts_behind_every_score(client, march):
     publish_march(march)
     tree = page(login(client, march["leader"]).get(MARCH).content)
-    departments = rows(tree, "//table[@data-kind='department']/tbody/tr")
-    d2 = next(r for r in departments if r[1] == "D2")
-    assert d2[7].startswith("样本不足")
-    assert tree.xpath("//table[@data-kind='department']/tbody/tr[contains(@class,'insufficient')]")
+    notes = {
+        r[1]: r[7]
+        for kind in ("street", "community", "department")
+        for r in rows(tree, f"//table[@data-kind='{kind}']/tbody/tr")
+    }
+    assert notes == {
+        "A": "点位4个次，不合格项2；到期3个，按期办结3个，退回1次，督办1件",
+        "B": "点位3个次，不合格项3；到期1个，按期办结1个，退回0次，督办0件；"
+        "整改分未考评，总分为现场分",
+        "A1": "点位4个次，不合格项2；到期1个，按期办结1个，退回0次，督办0件；"
+        "整改分未考评，总分为现场分",
+        "D3": "到期3个，按期办结3个，退回0次，督办0件",
+        "D1": "到期3个，按期办结2个，退回0次，督办0件",
+        "D2": "到期3个，按期办结2个，退回0次，督办0件",
+    }
+    unassessed = tree.xpath("//section[@id='sec-rankings']//p[contains(@class,'rd-unassessed')]")
+    assert [p.text_content() for p in unassessed] == ["本月未考评单位：B1"]
+
+
+def test_v1_snapshot_still_marks_insufficient_samples():
+    """Bulletins published before 考评 v2 keep their frozen rows and remark."""
+    data = {
+        "rankings": [
+            {"kind": "department", "label": "区直部门", "rows": [
+                {"rank": 1, "unit": "D2", "total": "100.0", "band": "优秀", "insufficient": True,
+                 "due": 1},
+            ]},
+        ]
+    }  # fmt: skip
+    (table,) = ranking_tables(data)
+    assert (table.rows[0].insufficient, table.rows[0].note) == (True, "样本不足（到期问题1个）")
+    assert ranking_remark(data).startswith("说明：块单位总分＝现场分×0.9")
 
 
 def test_weekly_report_page_has_its_own_sections(client, march):
@@ -404,7 +440,7 @@ def test_publish_saves_the_texts_and_freezes(client, march):
 def test_publish_button_asks_for_confirmation(client, march):
     compile_march(march)
     tree = page(login(client, march["secretariat"]).get(MARCH).content)
-    assert tree.xpath("//button[@id='publish']/@data-confirm") == [
+    assert tree.xpath("//button[@id='publish']/@hx-confirm") == [
         "发布后内容将冻结，不能修改。确认发布？"
     ]
 
@@ -672,15 +708,23 @@ def test_report_photo_requires_login(client, march):
 
 
 def test_page_shows_typical_cases_side_by_side(client, march):
-    typical_case(march)
+    case = typical_case(march)
     report = publish_march(march)
     tree = page(login(client, march["A"]).get(MARCH).content)
-    before, after = photo_ids(report)
+    cases = report.snapshot["data"]["typical"]
+    # Escalated and returned problems first: P1 (escalated 3/6), then this case (escalated).
+    assert [c["number"] for c in cases[:2]] == [
+        Problem.objects.get(site=march["sites"]["SA"], reported_at=at(3, 5, 9)).number,
+        case.number,
+    ]
     sources = tree.xpath("//ol[@class='rd-cases']//img/@src")
     assert sources == [
-        reverse("report_photo", args=[report.pk, before]) + "?thumb=1",
-        reverse("report_photo", args=[report.pk, after]) + "?thumb=1",
+        reverse("report_photo", args=[report.pk, pk]) + "?thumb=1"
+        for c in cases
+        for pk in c["before_photos"][:1] + c["after_photos"][:1]  # the first of each, side by side
     ]
+    mine = cases[1]
+    assert (len(mine["before_photos"]), len(mine["after_photos"])) == (1, 1)
 
 
 def test_detail_shows_the_report_of_its_own_period(client, march):

@@ -165,11 +165,18 @@ def test_reports_admin_scoring_policy_weights_must_add_up(client, secretariat, m
         "pass_min": "60",
         "red_list_min": "90",
         "red_list_size": "3",
-        "black_list_below": "85",
+        "black_list_below": "75",
+        "black_list_last_below": "90",
+        "black_list_last_min_units": "5",
         "min_site_visits": "3",
         "min_problems_due": "3",
-        "rework_penalty": "2",
-        "escalation_penalty": "5",
+        "on_time_weight": "100",
+        "rework_weight": "20",
+        "escalation_weight": "30",
+        "checklist_version": "",
+        "annual_months_weight": "0.7",
+        "annual_assignments_weight": "0.3",
+        "min_assessed_months": "3",
     }
     url = reverse("admin:reports_scoringpolicy_add")
     response = client.post(url, data)

@@ -19,20 +19,20 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_htmx.http import HttpResponseClientRedirect
 
 from civility.core.exports import FORMATS, Sheet, export_response
-from civility.core.htmx import wants_partial
+from civility.core.htmx import MODAL_BODY, wants_partial
 from civility.core.params import parse_id
 from civility.core.periods import MONTH, Period
 from civility.org.models import Headquarters, Unit
+from civility.reports import annual as yearly
 from civility.reports import scoring
 from civility.reports.dashboard import problems_url
-from civility.reports.models import Report, ScoringPolicy, Veto
+from civility.reports.models import Report, Veto
 from civility.reports.permissions import can_record_veto, can_view_rankings, reports_visible_to
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -42,12 +42,17 @@ RANKING_HEADERS = [
     "名次",
     "单位",
     "点位次数",
+    "不合格项",
     "现场分",
     "到期问题",
+    "按期办结",
+    "提交整改",
+    "退回",
+    "督办",
     "整改分",
     "总分",
     "等次",
-    "样本不足",
+    "说明",
     "红榜",
     "黑榜",
     "同奖同罚",
@@ -56,10 +61,13 @@ ANNUAL_HEADERS = [
     "类别",
     "单位",
     "计分月数",
-    "本单位平均分",
+    "月度平均分",
+    "到期责任分解",
+    "按期完成",
     "结对社区平均分",
     "年度得分",
     "等次",
+    "说明",
     "一票否决",
     "否决理由",
     "评先评优资格",
@@ -104,11 +112,6 @@ def _no_headquarters(request):
     return render(request, "reports/rankings_empty.html", {}, status=200)
 
 
-def _vary(response):
-    patch_vary_headers(response, ("HX-Request",))
-    return response
-
-
 # --- monthly rankings -----------------------------------------------------------------------------
 
 
@@ -127,42 +130,53 @@ def parse_month(raw: str | None, today: date) -> tuple[Period, str]:
     return current, _("月份格式不正确（应为 2026-03 这样的年月），已显示本月排名。")
 
 
+def _row(u: scoring.UnitScore, kind: str, month_from: str) -> dict:
+    listed = u.on_red_list or u.on_black_list
+    unit_filter = {"street": u.unit_id} if kind == Unit.Kind.STREET else {"unit": u.unit_id}
+    return {
+        "unit_id": u.unit_id,
+        "rank": u.rank,
+        "name": u.name,
+        "is_area": u.is_area,
+        "assessed": u.assessed,
+        "visits": u.visits if u.is_area else None,
+        "items_failed": u.items_failed if u.is_area else None,
+        "field_score": u.field_score,
+        "due": u.due,
+        "on_time": u.on_time,
+        "submitted": u.submitted,
+        "returned": u.returned,
+        "escalated": u.escalated,
+        "on_time_rate": scoring.percent(u.on_time_rate),
+        "rework_rate": scoring.percent(u.rework_rate),
+        "escalation_rate": scoring.percent(u.escalation_rate),
+        "rectification": u.rectification,
+        "total": u.total,
+        "total_note": u.total_note,
+        "band": u.band,
+        "band_class": BAND_CLASS.get(u.band, ""),
+        "red": u.red_reasons,
+        "black": u.black_reasons,
+        # 同奖同罚 is named with a list entry only.
+        "partners": u.partners if listed else [],
+        "url": problems_url(**unit_filter, date_from=month_from),
+        "unit_url": problems_url(unit=u.unit_id, date_from=month_from),
+    }
+
+
 def ranking_rows(scores: scoring.MonthlyScores, month_from: str) -> list[dict]:
-    """One section per unit kind with its rows, as both the page and the exports show them."""
+    """One section per unit kind: assessed rows (the page's table and the exports) and the
+    未考评 units (one line on the page, rows marked 未考评 in the exports)."""
     sections = []
     for kind, label, units in scores.kinds:
-        rows = []
-        for u in units:
-            listed = u.on_red_list or u.on_black_list
-            rows.append(
-                {
-                    "unit_id": u.unit_id,
-                    "rank": u.rank,
-                    "name": u.name,
-                    "is_area": u.is_area,
-                    "visits": u.visits if u.is_area else None,
-                    "field_score": u.field_score,
-                    "due": u.due,
-                    "rectification": u.rectification,
-                    "total": u.total,
-                    "band": u.band,
-                    "band_class": BAND_CLASS.get(u.band, ""),
-                    "insufficient": u.insufficient,
-                    "red": u.red_reasons,
-                    "black": u.black_reasons,
-                    # 同奖同罚 is named with a list entry only.
-                    "partners": u.partners if listed else [],
-                    "url": problems_url(
-                        **(
-                            {"street": u.unit_id}
-                            if kind == Unit.Kind.STREET
-                            else {"unit": u.unit_id}
-                        ),
-                        date_from=month_from,
-                    ),
-                }
-            )
-        sections.append({"kind": kind, "label": label, "rows": rows})
+        sections.append(
+            {
+                "kind": kind,
+                "label": label,
+                "rows": [_row(u, kind, month_from) for u in units],
+                "unassessed": [_row(u, kind, month_from) for u in scores.unassessed(kind)],
+            }
+        )
     return sections
 
 
@@ -171,12 +185,17 @@ def ranking_export_row(row: dict) -> list:
         row["rank"],
         row["name"],
         row["visits"],
+        row["items_failed"],
         row["field_score"],
         row["due"],
+        row["on_time"],
+        row["submitted"],
+        row["returned"],
+        row["escalated"],
         row["rectification"],
         row["total"],
-        row["band"],
-        "是" if row["insufficient"] else "",
+        row["band"] or ("" if row["assessed"] else scoring.NOT_ASSESSED),
+        row["total_note"],
         "；".join(row["red"]),
         "；".join(row["black"]),
         "；".join(row["partners"]),
@@ -186,7 +205,11 @@ def ranking_export_row(row: dict) -> list:
 def _export_rankings(sections, hq, month: Period, export_format: str):
     """A sheet per unit kind (.xlsx), or one table with the kind in its first column (.csv)."""
     sheets = [
-        Sheet(section["label"], RANKING_HEADERS, [ranking_export_row(r) for r in section["rows"]])
+        Sheet(
+            section["label"],
+            RANKING_HEADERS,
+            [ranking_export_row(r) for r in section["rows"] + section["unassessed"]],
+        )
         for section in sections
     ]
     filename = f"rankings-{hq.code}-{month}.{export_format}"
@@ -248,7 +271,7 @@ def rankings(request):
     template = "reports/rankings.html"
     if wants_partial(request, REGION):
         template += "#region"
-    return _vary(render(request, template, context))
+    return render(request, template, context)
 
 
 # --- annual assessment ------------------------------------------------------------------------
@@ -259,15 +282,18 @@ def _annual_url(hq, year: int, keep: dict) -> str:
     return f"{url}?{urlencode(keep)}" if keep else url
 
 
-def annual_export_row(row: scoring.AnnualScore) -> list:
+def annual_export_row(row: yearly.AnnualScore) -> list:
     return [
         row.kind_label,
         row.name,
         row.months,
-        row.own_average,
+        row.monthly_average,
+        row.assignments_due,
+        row.assignments_done,
         row.paired_average,
         row.score,
         row.grade,
+        row.note,
         "是" if row.vetoed else "",
         row.veto_reason,
         "是" if row.eligible else "否",
@@ -284,7 +310,7 @@ def annual(request, year: int):
     today = timezone.localdate()
     if year > today.year or year < min(hq.start_date.year, today.year - YEAR_LINKS):
         raise Http404("没有这一年度的考评")
-    results = scoring.annual_assessment(hq, year)
+    results = yearly.annual_assessment(hq, year)
     export_format = request.GET.get("_export")
     if export_format in FORMATS:
         sheet = Sheet(f"{year}年度考评", ANNUAL_HEADERS, [annual_export_row(r) for r in results])
@@ -297,24 +323,26 @@ def annual(request, year: int):
         if not groups or groups[-1]["kind"] != row.kind:
             groups.append({"kind": row.kind, "label": row.kind_label, "rows": []})
         groups[-1]["rows"].append({"score": row, "band_class": BAND_CLASS.get(row.grade, "")})
-    policy = ScoringPolicy.for_year(hq, year)
+    policy = results.policy
     context = {
         "hq": hq,
         "year": year,
         "policy": policy,
         "own_weight": 1 - policy.pairing_weight,
-        "through_month": today.month if year == today.year else 12,
+        "through_month": today.month - 1 if year == today.year else 12,
+        "unpublished": results.unpublished,
         "groups": groups,
         "count": len(results),
         "eligible": sum(r.eligible for r in results),
         "vetoed": sum(r.vetoed for r in results),
         "years": [(y, _annual_url(hq, y, keep)) for y in range(today.year, first_year - 1, -1)],
+        "assessed": sum(r.assessed for r in results),
         "export_query": urlencode(keep),
         "rankings_url": f"{reverse('rankings')}?{urlencode(keep)}" if keep else reverse("rankings"),
         "veto_url": reverse("veto_list") + "?" + urlencode({**keep, "year": year}),
         "can_record_veto": can_record_veto(request.user),
     }
-    return _vary(render(request, "reports/annual.html", context))
+    return render(request, "reports/annual.html", context)
 
 
 # --- 一票否决 -------------------------------------------------------------------------------------
@@ -415,7 +443,7 @@ def veto_list(request):
         "can_record_veto": can_record_veto(request.user),
         "new_url": reverse("veto_new") + (f"?{urlencode(keep)}" if keep else ""),
     }
-    return _vary(render(request, "reports/veto_list.html", context))
+    return render(request, "reports/veto_list.html", context)
 
 
 @login_required
@@ -452,8 +480,7 @@ def veto_new(request):
             if getattr(request, "htmx", None):
                 return HttpResponseClientRedirect(list_url)
             return redirect(list_url)
-    htmx = getattr(request, "htmx", None)
-    partial = bool(htmx and not htmx.history_restore_request)
+    partial = wants_partial(request, MODAL_BODY)
     context = {
         "hq": hq,
         "form": form,
@@ -462,4 +489,4 @@ def veto_new(request):
         "standalone": not partial,
     }
     template = "reports/veto_form.html#form" if partial else "reports/veto_form.html"
-    return _vary(render(request, template, context))
+    return render(request, template, context)

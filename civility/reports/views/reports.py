@@ -287,7 +287,7 @@ class ReportTable(tables.Table):
         sequence = ("period", "title", "number", "status", "published_at", "read")
         per_page = 20  # as the view's paginate_by, also for ?per_page=0
         empty_text = gettext_lazy("暂无通报。")
-        attrs = {"class": "table reports", "id": "report-table"}
+        attrs = {"class": "table reports phone-cards", "id": "report-table"}
         row_attrs = {
             "data-pk": lambda record: record.pk,
             "data-status": lambda record: record.status,
@@ -457,6 +457,7 @@ def document_context(report: Report) -> dict:
         "issued": doc.chinese_date(day) if day else "",
         "overview_rows": doc.overview_rows(data),
         "rankings": doc.ranking_tables(data),
+        "ranking_remark": doc.ranking_remark(data),
         "lists": [
             (
                 "（一）红榜",
@@ -543,9 +544,7 @@ def report_detail(request, period: Period, kind: str):
         }
         return render(request, "reports/missing.html", context, status=404)
     reports.mark_read(report, request.user)
-    response = render(request, "reports/detail.html", _detail_context(request, report))
-    response["Vary"] = "HX-Request"
-    return response
+    return render(request, "reports/detail.html", _detail_context(request, report))
 
 
 @login_required

@@ -15,53 +15,14 @@ from django.utils.translation import gettext_lazy as _
 
 from civility.core.choice_labels import translated
 from civility.org.models import Site, Unit
-from civility.supervision import photos as photo_processing
 from civility.supervision.commentary.models import Commentary, CommentaryReceipt
 from civility.supervision.commentary.services import default_reply_days, reply_overdue_q
 from civility.supervision.inspections.models import Inspection
 from civility.supervision.inspections.permissions import inspections_visible_to
+from civility.supervision.photos import MAX_PHOTOS, PhotosField
 from civility.supervision.problems.permissions import problems_visible_to
 
-MAX_PHOTOS = 9
 RECENT_INSPECTION_DAYS = 180
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    """Several image files; each is decoded and re-encoded, the result is ProcessedPhoto list."""
-
-    widget = MultipleFileInput(attrs={"accept": "image/*"})
-
-    def __init__(self, *args, max_count: int = MAX_PHOTOS, **kwargs):
-        self.max_count = max_count
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
-        if not files:
-            if self.required:
-                raise ValidationError(_("请至少上传一张照片。"), code="required")
-            return []
-        if len(files) > self.max_count:
-            raise ValidationError(
-                _("最多上传 %(n)s 张照片。") % {"n": self.max_count}, code="too_many"
-            )
-        processed, errors = [], []
-        for index, upload in enumerate(files, start=1):
-            try:
-                processed.append(photo_processing.process_upload(upload))
-            except ValidationError as error:
-                errors.append(
-                    _("第 %(number)s 张照片（%(name)s）：%(message)s")
-                    % {"number": index, "name": upload.name, "message": error.messages[0]}
-                )
-        if errors:
-            raise ValidationError(errors)
-        return processed
 
 
 class CommentaryForm(forms.Form):
@@ -101,7 +62,10 @@ class CommentaryForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": "HL-2008-000123, …", "autocomplete": "off"}),
     )
     photos = PhotosField(
-        label=_("照片"), help_text=format_lazy(_("可选，最多 {n} 张"), n=MAX_PHOTOS)
+        label=_("照片"),
+        required=False,
+        camera=False,
+        help_text=format_lazy(_("可选，最多 {n} 张"), n=MAX_PHOTOS),
     )
     reply_days = forms.IntegerField(
         label=_("回复期限（天）"),

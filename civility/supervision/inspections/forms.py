@@ -18,9 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from civility.core.choice_labels import translated
 from civility.org.models import ProblemCategory, Unit
 from civility.supervision.inspections.models import Inspection
-from civility.supervision.photos import process_upload
+from civility.supervision.photos import PhotosField
 
-MAX_PHOTOS = 9
 COORDINATE_PLACES = Decimal("0.000001")
 
 
@@ -100,56 +99,6 @@ class NewInspectionForm(forms.Form):
         return cleaned
 
 
-class MultiplePhotoInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.Field):
-    """One or more photos, each decoded and re-encoded by ``photos.process_upload``.
-
-    Cleans to a list of ProcessedPhoto; an unusable file is reported by its position.
-    """
-
-    widget = MultiplePhotoInput
-
-    def __init__(self, *, max_count: int = MAX_PHOTOS, **kwargs):
-        self.max_count = max_count
-        kwargs.setdefault("error_messages", {"required": _("请至少拍摄或上传一张现场照片。")})
-        super().__init__(**kwargs)
-
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        attrs.update({"accept": "image/*", "capture": "environment", "multiple": True})
-        return attrs
-
-    def to_python(self, data):
-        if not data:
-            return []
-        return list(data) if isinstance(data, (list, tuple)) else [data]
-
-    def validate(self, value):
-        if self.required and not value:
-            raise ValidationError(self.error_messages["required"], code="required")
-        if len(value) > self.max_count:
-            raise ValidationError(
-                _("每个问题最多上传 %(n)s 张照片。") % {"n": self.max_count}, code="too_many"
-            )
-
-    def clean(self, data):
-        files = self.to_python(data)
-        self.validate(files)
-        processed, errors = [], []
-        for position, upload in enumerate(files, start=1):
-            try:
-                processed.append(process_upload(upload))
-            except ValidationError as error:
-                prefix = _("第 %(n)s 张照片：") % {"n": position} if len(files) > 1 else ""
-                errors.extend(f"{prefix}{message}" for message in error.messages)
-        if errors:
-            raise ValidationError(errors)
-        return processed
-
-
 class ProblemForm(forms.Form):
     """One problem found on the inspection: where, what, photos, optionally exactly where."""
 
@@ -178,7 +127,9 @@ class ProblemForm(forms.Form):
         max_length=2000,
         error_messages={"required": _("请填写问题描述。")},
     )
-    photos = PhotosField(label=_("现场照片"))
+    photos = PhotosField(
+        label=_("现场照片"), error_messages={"required": _("请至少拍摄或上传一张现场照片。")}
+    )
     latitude = forms.DecimalField(
         label=_("纬度"),
         required=False,

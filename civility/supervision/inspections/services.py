@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from civility.core.errors import Refused
+from civility.supervision.inspections import visits
 from civility.supervision.inspections.models import Inspection, InspectionTeam
 from civility.supervision.notifications.models import Notification
 from civility.supervision.notifications.services import notify, secretariat
@@ -104,7 +105,12 @@ def save_summary(*, inspection: Inspection, summary: str) -> None:
 
 
 def submit_inspection(
-    inspection: Inspection, by, *, summary: str | None = None, now: datetime | None = None
+    inspection: Inspection,
+    by,
+    *,
+    summary: str | None = None,
+    marks: visits.Marks | None = None,
+    now: datetime | None = None,
 ) -> Inspection:
     """Draft → submitted, once. Refuses an inspection without any site visited.
 
@@ -123,6 +129,8 @@ def submit_inspection(
         ).update(**updates)
         if swapped != 1:
             raise AlreadySubmitted
+        # Each site visit's 得分率 is fixed now (SPEC §6); bad marks undo the submit.
+        visits.record_visit_results(inspection, marks, now=now)
         transaction.on_commit(lambda: _notify_submitted(inspection, by=by))
     inspection.refresh_from_db()
     return inspection

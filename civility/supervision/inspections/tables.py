@@ -72,7 +72,7 @@ class InspectionTable(tables.Table):
         )
         order_by = ("-date",)
         empty_text = _("没有符合条件的督查记录。")
-        attrs = {"class": "table", "id": "inspections-table"}
+        attrs = {"class": "table phone-cards", "id": "inspections-table"}
         row_attrs = {"data-pk": lambda record: record.pk}
 
     def render_date(self, record):

@@ -25,9 +25,7 @@ def _page(request):
 @login_required
 def notification_list(request):
     template = f"{TEMPLATE}#list" if wants_partial(request, REGION) else TEMPLATE
-    response = render(request, template, {"page": _page(request), "region": REGION})
-    response["Vary"] = "HX-Request"
-    return response
+    return render(request, template, {"page": _page(request), "region": REGION})
 
 
 @require_POST

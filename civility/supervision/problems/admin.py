@@ -8,7 +8,6 @@ milestones, counters): those fields are read-only, and the two admin actions go 
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -305,31 +304,24 @@ class ProblemAdmin(admin.ModelAdmin):
 
     @admin.action(description="交办给点位默认单位", permissions=["change"])
     def assign_to_default_unit(self, request, queryset):
-        self._perform_each(
-            request,
-            queryset,
-            workflow.Action.ASSIGN,
-            unit_for=lambda problem: problem.site.default_unit,
-        )
+        outcome = workflow.assign_many(self._each(queryset), by=request.user)
+        self._report(request, workflow.Action.ASSIGN, outcome)
 
     @admin.action(description="督办", permissions=["change"])
     def escalate(self, request, queryset):
-        self._perform_each(request, queryset, workflow.Action.ESCALATE)
+        outcome = workflow.perform_many(
+            self._each(queryset), workflow.Action.ESCALATE, by=request.user
+        )
+        self._report(request, workflow.Action.ESCALATE, outcome)
 
-    def _perform_each(self, request, queryset, action, *, unit_for=None) -> None:
-        """Take the action on each selected problem through the workflow; report both lists."""
-        done, failed = [], []
-        problems = queryset.select_related("site__default_unit", "category").order_by("pk")
-        for problem in problems:
-            extra = {"unit": unit_for(problem)} if unit_for else {}
-            try:
-                workflow.perform(problem, action, by=request.user, **extra)
-            except workflow.WorkflowError as exc:
-                failed.append(f"{problem.number}：{exc.message}")
-            except ValidationError as exc:
-                failed.append(f"{problem.number}：{'；'.join(exc.messages)}")
-            else:
-                done.append(problem.number)
+    @staticmethod
+    def _each(queryset):
+        return queryset.select_related("site__default_unit", "category").order_by("pk")
+
+    def _report(self, request, action, outcome) -> None:
+        """Say which problems the action was taken on, and why the others were refused."""
+        done = [problem.number for problem in outcome.done]
+        failed = [f"{problem.number}：{'；'.join(reasons)}" for problem, reasons in outcome.failed]
         if done:
             self.message_user(
                 request,

@@ -101,7 +101,7 @@ class ProblemTable(tables.Table):
             "closed_at",
         )
         empty_text = _("没有符合条件的问题。")
-        attrs = {"class": "table problems", "id": "problems-table"}
+        attrs = {"class": "table problems phone-cards", "id": "problems-table"}
         row_attrs = {"data-number": lambda record: record.number}
 
     def __init__(self, *args, now=None, **kwargs):

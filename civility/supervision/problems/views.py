@@ -18,20 +18,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
-from civility.core.htmx import close_modal, toast
-from civility.core.tables import HtmxTableView
+from civility.core.htmx import MODAL_BODY, close_modal, toast, wants_partial
+from civility.core.tables import TABLE_REGION, HtmxTableView
 from civility.supervision.permissions import can_view_photo
 from civility.supervision.problems import workflow
 from civility.supervision.problems.choices import visible_street_ids
-from civility.supervision.problems.filters import (
-    ProblemFilter,
-    UnitSearchSelect,
-)
-from civility.supervision.problems.forms import DIRECT_ACTIONS, BulkAssignForm, action_form
+from civility.supervision.problems.filters import ProblemFilter, UnitSearchSelect
+from civility.supervision.problems.forms import BulkAssignForm
 from civility.supervision.problems.models import ExtensionRequest, Photo, Problem, ProblemEvent
 from civility.supervision.problems.permissions import (
     can_bulk_assign,
@@ -44,44 +41,12 @@ from civility.supervision.problems.workflow import Action, Conflict, NotAllowed
 
 MAIN_TEMPLATE = "supervision/problems/detail.html"
 FORM_TEMPLATE = "supervision/problems/action_form.html"
-
-# The toast after a successful action.
-DONE = {
-    Action.ASSIGN: gettext_lazy("已交办"),
-    Action.VOID: gettext_lazy("已作废"),
-    Action.ACKNOWLEDGE: gettext_lazy("已签收"),
-    Action.SUBMIT: gettext_lazy("已提交整改，等待复查"),
-    Action.DISPUTE: gettext_lazy("已提出权属异议，等待创建办协调"),
-    Action.REASSIGN: gettext_lazy("已改派"),
-    Action.REJECT_DISPUTE: gettext_lazy("已驳回异议"),
-    Action.APPROVE: gettext_lazy("复查通过，问题已销号"),
-    Action.RETURN: gettext_lazy("已退回重改"),
-    Action.ESCALATE: gettext_lazy("已督办"),
-    Action.REQUEST_EXTENSION: gettext_lazy("已申请延期，等待审批"),
-    Action.APPROVE_EXTENSION: gettext_lazy("已批准延期"),
-    Action.REJECT_EXTENSION: gettext_lazy("已驳回延期申请"),
-}
-# Buttons that matter most in a state are drawn as primary; refusals as "danger".
-PRIMARY = {
-    Action.ASSIGN,
-    Action.SUBMIT,
-    Action.APPROVE,
-    Action.REASSIGN,
-    Action.APPROVE_EXTENSION,
-    Action.ACKNOWLEDGE,
-}
-DANGER = {
-    Action.VOID,
-    Action.RETURN,
-    Action.REJECT_DISPUTE,
-    Action.REJECT_EXTENSION,
-    Action.DISPUTE,
-}
+MAIN = "problem-main"  # the page region an action refreshes
 
 
-def _is_partial(request) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx and not htmx.history_restore_request)
+def _in_page(request) -> bool:
+    """An action asked from the page (its modal form or a direct button): answer with fragments."""
+    return wants_partial(request, MODAL_BODY, MAIN)
 
 
 # --- list -------------------------------------------------------------------------------------
@@ -137,7 +102,7 @@ class ProblemListView(HtmxTableView):
             message, level = bulk_assign(
                 request.user, form.selected_ids(), unit=form.cleaned_data["unit"]
             )
-        if _is_partial(request):
+        if wants_partial(request, TABLE_REGION):
             response = self.get(request, *args, **kwargs)
             return toast(response, message, level)
         getattr(messages, level)(request, message)
@@ -158,22 +123,14 @@ def bulk_assign(user, ids: list[int], *, unit=None) -> tuple[str, str]:
         .select_related("site", "site__default_unit", "category", "category__default_department")
         .prefetch_related("site__cooperating_units")
     }
-    done, failed = 0, []
-    for pk in ids:
-        problem = problems.get(pk)
-        if problem is None:
-            failed.append(_("#%(pk)s：问题不存在或无权查看") % {"pk": pk})
-            continue
-        try:
-            workflow.perform(
-                problem, Action.ASSIGN, by=user, unit=unit or problem.site.default_unit
-            )
-        except (NotAllowed, Conflict) as error:
-            failed.append(f"{problem.number}：{error.message.rstrip('。')}")
-        except ValidationError as error:
-            failed.append(f"{problem.number}：{'；'.join(m.rstrip('。') for m in error.messages)}")
-        else:
-            done += 1
+    failed = [_("#%(pk)s：问题不存在或无权查看") % {"pk": pk} for pk in ids if pk not in problems]
+    found = [problems[pk] for pk in ids if pk in problems]
+    outcome = workflow.assign_many(found, by=user, unit=unit)
+    failed += [
+        f"{problem.number}：{'；'.join(m.rstrip('。') for m in reasons)}"
+        for problem, reasons in outcome.failed
+    ]
+    done = len(outcome.done)
     if not failed:
         message = ngettext("已交办 %(n)s 个问题。", "已交办 %(n)s 个问题。", done) % {"n": done}
         return message, "success"
@@ -269,21 +226,17 @@ def _timeline(problem: Problem) -> list[ProblemEvent]:
 def _action_buttons(user, problem: Problem) -> list[dict]:
     buttons = []
     for action in workflow.available_actions(user, problem):
+        spec = workflow.ACTIONS[action]
         url = reverse("problem_act", args=[problem.number, action.value])
-        style = "primary" if action in PRIMARY else ("danger" if action in DANGER else "")
         buttons.append(
             {
                 "action": action.value,
-                "label": _(action.label),
+                "label": spec.label,
                 "url": url,
                 "form_url": f"{url}?v={problem.version}",
-                "direct": action in DIRECT_ACTIONS,
-                "style": style,
-                "confirm": (
-                    _("确定%(action)s？此操作不可撤销。") % {"action": _(action.label)}
-                    if action == Action.APPROVE_EXTENSION
-                    else ""
-                ),
+                "direct": spec.direct,
+                "style": spec.style,
+                "confirm": spec.confirm_text,
             }
         )
     return buttons
@@ -321,13 +274,7 @@ def _detail_context(request, problem: Problem) -> dict:
 @login_required
 def problem_detail(request, number):
     problem = _get_problem(request, number)
-    template = MAIN_TEMPLATE
-    if (
-        getattr(request, "htmx", None)
-        and request.htmx.target == "problem-main"
-        and not (request.htmx.history_restore_request)
-    ):
-        template = f"{MAIN_TEMPLATE}#main"
+    template = f"{MAIN_TEMPLATE}#main" if wants_partial(request, MAIN) else MAIN_TEMPLATE
     return render(request, template, _detail_context(request, problem))
 
 
@@ -342,13 +289,13 @@ def _main_response(request, problem: Problem, message: str, level: str) -> HttpR
         messages.add_message(request, messages.INFO, message)
         return response
     response = render(request, f"{MAIN_TEMPLATE}#main", _detail_context(request, fresh))
-    response = reswap(retarget(response, "#problem-main"), "outerHTML")
+    response = reswap(retarget(response, f"#{MAIN}"), "outerHTML")
     return close_modal(toast(response, message, level))
 
 
 def _done(request, problem: Problem, action: Action) -> HttpResponse:
-    message = DONE[action]
-    if _is_partial(request):
+    message = workflow.ACTIONS[action].done
+    if _in_page(request):
         return _main_response(request, problem, message, "success")
     messages.success(
         request, _("%(number)s：%(message)s。") % {"number": problem.number, "message": message}
@@ -358,14 +305,14 @@ def _done(request, problem: Problem, action: Action) -> HttpResponse:
 
 def _conflict(request, error: Conflict) -> HttpResponse:
     current = error.current
-    if _is_partial(request):
+    if _in_page(request):
         return _main_response(request, current, error.message, "error")
     messages.error(request, error.message)
     return redirect("problem_detail", number=current.number)
 
 
 def _denied(request, problem: Problem, message: str) -> HttpResponse:
-    if _is_partial(request):
+    if _in_page(request):
         return HttpResponse(message, status=403, content_type="text/plain; charset=utf-8")
     context = {"problem": problem, "message": message, "nav_section": "problems"}
     return render(request, "supervision/problems/act_denied.html", context, status=403)
@@ -379,20 +326,21 @@ def _form_response(request, problem: Problem, action: Action, form) -> HttpRespo
         "act_url": reverse("problem_act", args=[problem.number, action.value]),
         "nav_section": "problems",
     }
-    if action in (Action.APPROVE_EXTENSION, Action.REJECT_EXTENSION):
+    spec = workflow.ACTIONS[action]
+    if spec.extension in ("approve", "reject"):
         context["pending_extension"] = (
             ExtensionRequest.objects.filter(problem=problem, status=ExtensionRequest.Status.PENDING)
             .select_related("requested_by")
             .first()
         )
-    if action in (Action.REASSIGN, Action.REJECT_DISPUTE):
+    if spec.shows_dispute:
         # The secretariat decides on the dispute: show what the unit said.
         context["dispute"] = (
             problem.events.filter(action=Action.DISPUTE).select_related("actor").last()
         )
-    if _is_partial(request):
+    if _in_page(request):
         response = render(request, f"{FORM_TEMPLATE}#form", context)
-        return reswap(retarget(response, "#modal .modal-body"), "innerHTML")
+        return reswap(retarget(response, f"#{MODAL_BODY}"), "innerHTML")
     context["standalone"] = True
     return render(request, FORM_TEMPLATE, context)
 
@@ -421,11 +369,10 @@ def problem_act(request, number, action):
     if not workflow.is_allowed(user, problem, action):
         message = _("您现在不能对该问题执行「%(action)s」。") % {"action": _(action.label)}
         return _denied(request, problem, message)
+    spec = workflow.ACTIONS[action]
     if request.method == "GET":
-        return _form_response(
-            request, problem, action, action_form(action, problem=problem, user=user)
-        )
-    form = action_form(action, request.POST, request.FILES, problem=problem, user=user)
+        return _form_response(request, problem, action, spec.make_form(problem=problem, user=user))
+    form = spec.make_form(request.POST, request.FILES, problem=problem, user=user)
     if form.is_valid():
         try:
             problem = workflow.perform(problem, action, by=user, **form.perform_kwargs())

@@ -10,6 +10,7 @@ does nothing. Refuses to run with DEBUG off unless --force.
 from __future__ import annotations
 
 import time as clock
+from collections import Counter
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -22,7 +23,9 @@ from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
 from civility.core.models import User
+from civility.core.periods import MONTH, Period
 from civility.core.roles import Role
+from civility.demo import visits as demo_visits
 from civility.demo.history import (
     LEADER,
     LIAISON,
@@ -41,6 +44,7 @@ from civility.org.models import Headquarters, ProblemCategory, Site, Unit
 from civility.supervision.commentary.models import Commentary, CommentaryReceipt
 from civility.supervision.commentary.services import notify_issued
 from civility.supervision.inspections.models import Inspection, InspectionTeam
+from civility.supervision.inspections.visits import SiteVisit
 from civility.supervision.notifications.models import Notification
 from civility.supervision.notifications.services import collected
 from civility.supervision.problems import workflow
@@ -51,7 +55,6 @@ from civility.supervision.problems.models import (
     Problem,
     ProblemEvent,
 )
-from civility.supervision.problems.notices import problem_changed
 
 # Created when a headquarters has no teams yet (normally they come from fixtures/).
 DEFAULT_TEAMS = (
@@ -137,6 +140,16 @@ class Command(BaseCommand):
             f"问题通知 {notes.count()} 条（未读 {notes.filter(read_at__isnull=True).count()} 条）"
         )
         out(f"  新建账号 {seeder.created_users} 个（联络员、督查员；无密码，不能登录）")
+        marks = seeder.marks
+        out(
+            f"  点位测评 {SiteVisit.objects.filter(inspection__headquarters=hq).count()} 个次，"
+            f"督查员标记不合格 {marks['fail']} 项、不适用 {marks['na']} 项"
+        )
+        last = Period.last_ended(MONTH, timezone.localdate(now))
+        out(f"  {last.label}考评等次分布：")
+        for label, bands in demo_visits.band_distribution(hq, last, now=now).items():
+            shown = [f"{band} {bands[band]}" for band in (*demo_visits.BANDS, "未考评")]
+            out(f"    {label}：" + "、".join(shown))
 
 
 class _Outbox:
@@ -186,6 +199,7 @@ class Seeder:
         self.tz = timezone.get_current_timezone()
         self.created_users = 0
         self.commentaries: list[Commentary] = []
+        self.marks: Counter = Counter()
 
     def run(self) -> Plan:
         with _Outbox(self.now) as self.outbox, transaction.atomic():
@@ -212,6 +226,10 @@ class Seeder:
             ]
             inspections = self._inspections()
             problems = self._problems(inspections, drives)
+            # Each visit is scored as it was submitted: with the problems recorded on it (not
+            # yet moved on by the workflow) and the inspectors' 不合格/不适用 marks.
+            self.marks = demo_visits.score_inspections(inspections, seed=self.seed)
+            problems = self._lives(problems)
             self._commentaries(inspections, problems)
             self._backdate(inspections)
             self.outbox.flush()
@@ -362,6 +380,7 @@ class Seeder:
         return problem
 
     def _problems(self, inspections, drives) -> list[Problem]:
+        """Every planned problem, reported (its life comes after the visits are scored)."""
         result = []
         for plan in self.plan.problems:
             reporter = self._actor(plan.reporter)
@@ -377,7 +396,13 @@ class Seeder:
                 drive=drives[plan.drive] if plan.drive is not None else None,
                 now=plan.reported_at,
             )
-            self._recache(problem, reporter)
+            result.append(self._recache(problem, reporter))
+        return result
+
+    def _lives(self, problems: list[Problem]) -> list[Problem]:
+        result = []
+        for problem, plan in zip(problems, self.plan.problems, strict=True):
+            reporter = problem.reported_by
             for step in plan.steps:
                 problem = self._step(problem, step, reporter)
             result.append(problem)
@@ -404,7 +429,7 @@ class Seeder:
                 f"演示数据生成失败：{problem.number}「{action.label}」（{by}）：{message}"
             ) from exc
         self._recache(problem, reporter)
-        problem_changed(problem, action, by=by)
+        workflow.announce(problem, action, by=by)
         if action == workflow.Action.REQUEST_EXTENSION:
             ExtensionRequest.objects.filter(
                 problem=problem, status=ExtensionRequest.Status.PENDING

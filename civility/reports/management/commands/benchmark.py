@@ -24,9 +24,9 @@ from openpyxl import Workbook
 from civility.core.models import User
 from civility.core.periods import MONTH, Period, local_midnight
 from civility.org.models import Headquarters, Unit
+from civility.reports import annual, scoring
 from civility.reports import benchmarking as bench
 from civility.reports import compile as reports
-from civility.reports import scoring
 from civility.reports.http_bench import run_http
 from civility.supervision.photos import process_upload
 from civility.supervision.problems.models import Problem
@@ -170,7 +170,7 @@ class Command(BaseCommand):
                 lambda: scoring.monthly_scores(hq, month.year, month.number),
                 raw,
             ),
-            (f"年度考评 {year}", lambda: scoring.annual_assessment(hq, year), raw_year),
+            (f"年度考评 {year}", lambda: annual.annual_assessment(hq, year), raw_year),
         ]
         for label, function, limit in operations:
             if self.wanted(label):

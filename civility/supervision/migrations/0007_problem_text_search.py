@@ -77,6 +77,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("supervision", "0005_city_scale_indexes")]
+    dependencies = [("supervision", "0006_city_scale_indexes")]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('org', '0002_roles'),
-        ('supervision', '0004_notification_to_assign'),
+        ('supervision', '0005_site_visits'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
