@@ -14,6 +14,7 @@ import uuid
 from collections import Counter
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
+from types import SimpleNamespace
 
 from django.core.management.color import no_style
 from django.db import connection
@@ -24,9 +25,10 @@ from civility.demo.city_life import NOTES, Life, _at
 from civility.demo.city_org import CityOrg
 from civility.demo.city_rows import Rows
 from civility.demo.texts import DESCRIPTIONS
-from civility.org.models import Assignment, ProblemCategory, Unit
+from civility.org.models import Assignment, Checklist, ProblemCategory, Unit
 from civility.supervision.commentary.models import Commentary, CommentaryReceipt
 from civility.supervision.inspections.models import Inspection, InspectionTeam
+from civility.supervision.inspections.visits import SiteVisit, SiteVisitItem, score_site
 from civility.supervision.problems.models import (
     Action,
     ExtensionRequest,
@@ -60,6 +62,9 @@ ORDER = (
     Inspection.inspectors.through,
     Inspection.sites.through,
     Problem,
+    SiteVisit,
+    SiteVisitItem,
+    SiteVisitItem.problems.through,
     Problem.cooperating_units.through,
     ProblemEvent,
     Photo,
@@ -116,6 +121,7 @@ class CityHistory:
             self.sites_by_street.setdefault(site[1], []).append(site)
         self.numbers: Counter = Counter()
         self.statuses: Counter = Counter()
+        self.checklists: dict[int, dict] = {}  # year: {site type: checklist}
 
     # --- the plan -------------------------------------------------------------------------------
 
@@ -154,6 +160,7 @@ class CityHistory:
             self.inspection(day)
             for _ in range(max(1, round(from_inspections / PROBLEMS_PER_INSPECTION)))
         ]
+        found: dict[tuple[int, int], list] = {}  # (inspection, site): its problems
         for n in range(count):
             if n < from_inspections:
                 inspection, sites, inspector = inspections[rng.randrange(len(inspections))]
@@ -168,7 +175,14 @@ class CityHistory:
             start = datetime.combine(day, time(9, 0), tzinfo=self.tz).timestamp()
             reported = start + rng.uniform(0, 8 * HOUR)
             if reported < self.now:
-                self.problem(site, inspection, inspector, source, reported)
+                pk, category, status = self.problem(site, inspection, inspector, source, reported)
+                if inspection is not None and status != Status.VOID:
+                    found.setdefault((inspection, site[0]), []).append(
+                        SimpleNamespace(pk=pk, category_id=category.pk,
+                                        deduction=category.deduction, has_photo=True)
+                    )  # fmt: skip
+        for inspection, sites, _inspector in inspections:
+            self.visits(day, inspection, sites, found)
 
     def inspection(self, day: date):
         rng, rows = self.rng, self.rows
@@ -202,7 +216,33 @@ class CityHistory:
 
     # --- one problem ----------------------------------------------------------------------------
 
-    def problem(self, site, inspection, inspector, source, reported: float) -> None:
+    def visits(self, day: date, inspection: int, sites, found) -> None:
+        """The inspection's site visits scored as submitting it scores them (``score_site``: the
+        site type's checklist for the year, items failed by the visit's problems)."""
+        if day.year not in self.checklists:
+            self.checklists[day.year] = Checklist.for_year(self.org.hq, day.year)
+        checklists = self.checklists[day.year]
+        at = _at(datetime.combine(day, time(17, 30), tzinfo=self.tz).timestamp())
+        rows = self.rows
+        for site_id, _street, _unit, _community, type_id in sites:
+            checklist = checklists.get(type_id)
+            outcome = score_site(checklist, found.get((inspection, site_id), []), {})
+            visit = rows.pk(SiteVisit)
+            rows.add(
+                SiteVisit, id=visit, inspection_id=inspection, site_id=site_id,
+                checklist_id=checklist.pk if checklist else None, score_rate=outcome["rate"],
+                applicable_points=outcome["applicable"], passed_points=outcome["passed"],
+                items_failed=outcome["failed"], deductions=outcome["deductions"], scored_at=at,
+            )  # fmt: skip
+            for item, result, marked, problem_ids in outcome["items"]:
+                row = rows.pk(SiteVisitItem)
+                rows.add(SiteVisitItem, id=row, visit_id=visit, item_id=item.pk,
+                         points=item.points, result=result, marked=marked)  # fmt: skip
+                for problem in problem_ids:
+                    rows.add(SiteVisitItem.problems.through, sitevisititem_id=row,
+                             problem_id=problem)  # fmt: skip
+
+    def problem(self, site, inspection, inspector, source, reported: float) -> tuple:
         rng = self.rng
         site_id, street_id, default_unit, _community, _type = site
         category = rng.choices(self.categories, self.category_weights)[0]
@@ -221,7 +261,8 @@ class CityHistory:
             )
         else:
             self._story(life, primary, limit, category, site_id)
-        self._write(life, site_id, category, source, inspection, inspector, reported)
+        pk, status = self._write(life, site_id, category, source, inspection, inspector, reported)
+        return pk, category, status
 
     def _story(self, life: Life, unit: int, limit: float, category, site_id: int) -> None:
         rng, org = self.rng, self.org
@@ -292,7 +333,7 @@ class CityHistory:
 
     def _write(
         self, life: Life, site_id, category, source, inspection, inspector, reported
-    ) -> None:
+    ) -> tuple[int, str]:
         rng, rows = self.rng, self.rows
         events = life.until(self.now)
         state = life.state_at(events)
@@ -359,6 +400,7 @@ class CityHistory:
                 decided_by_id=decider if done else None,
                 decided_at=_at(decided) if done else None,
             )
+        return pk, state["status"]
 
     def _photo(self, problem: int, event: int, kind: str, actor: int, t: float) -> None:
         pk = self.rows.pk(Photo)

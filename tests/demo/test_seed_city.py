@@ -15,6 +15,7 @@ from django.test import override_settings
 from civility.core.models import User
 from civility.org.models import Headquarters, Site, Unit
 from civility.supervision.inspections.models import Inspection
+from civility.supervision.inspections.visits import SiteVisit, SiteVisitItem, record_visit_results
 from civility.supervision.problems import workflow
 from civility.supervision.problems.models import (
     CREATED,
@@ -175,3 +176,36 @@ def test_seed_city_liaisons_have_no_usable_password(seeded):
     user = User.objects.filter(username__startswith="city-liaison-").first()
     assert user is not None and not user.has_usable_password()
     assert date.fromisoformat(UNTIL).year == 2026
+
+
+def test_seed_city_visits_are_scored_as_submitting_scores_them(seeded):
+    """Every inspected site has its visit; rescoring an inspection through the editor's own
+    service gives the same 得分率 and item results."""
+    pairs = Inspection.sites.through.objects.count()
+    assert SiteVisit.objects.count() == pairs
+    assert SiteVisitItem.objects.filter(result=SiteVisitItem.Result.FAIL).exists()
+    with_failures = (
+        Inspection.objects.filter(visits__items_failed__gt=0).distinct().order_by("id")[:5]
+    )
+    for inspection in with_failures:
+        seeded_rows = visit_rows(inspection)
+        record_visit_results(inspection)
+        assert visit_rows(inspection) == seeded_rows
+
+
+def visit_rows(inspection) -> list[tuple]:
+    return [
+        (
+            visit.site_id,
+            visit.checklist_id,
+            visit.score_rate,
+            visit.items_failed,
+            sorted(
+                (i.item_id, i.result, tuple(sorted(p.pk for p in i.problems.all())))
+                for i in visit.items.all()
+            ),
+        )
+        for visit in SiteVisit.objects.filter(inspection=inspection)
+        .prefetch_related("items__problems")
+        .order_by("site_id")
+    ]
