@@ -2,6 +2,7 @@
 
 The state part of an action is checked by the workflow table; these answer "may this person"."""
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -21,6 +22,7 @@ def sees_all_problems(user) -> bool:
 
 
 MANY = 5000  # a unit in this many problems or more reads its list by walking an index
+PLAN_CACHE_SECONDS = 300
 
 
 def unit_sees_many(unit_id: int) -> bool:
@@ -29,6 +31,10 @@ def unit_sees_many(unit_id: int) -> bool:
     The UNION below gathers the whole set before sorting it: right for a community with a few
     hundred problems, slow for a department cooperating on a third of the city's (2.5 s). Such
     a unit's list walks the sort index and checks each row with two index probes instead."""
+    key = f"unit-sees-many:{unit_id}:{MANY}"
+    known = cache.get(key)
+    if known is not None:  # either answer gives the same rows; it only picks the plan
+        return known
     links = Problem.cooperating_units.through._meta.db_table
     problems = Problem._meta.db_table
     with connection.cursor() as cursor:
@@ -38,7 +44,9 @@ def unit_sees_many(unit_id: int) -> bool:
             " LIMIT %s) b)",
             [unit_id, MANY, unit_id, MANY],
         )
-        return cursor.fetchone()[0] >= MANY
+        many = cursor.fetchone()[0] >= MANY
+    cache.set(key, many, PLAN_CACHE_SECONDS)
+    return many
 
 
 def _unit_condition(unit_id: int) -> Q:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from civility.core import tables as core_tables
@@ -35,6 +36,14 @@ def assign(problem, by, unit, cooperating=()) -> Problem:
     return workflow.perform(
         problem, Action.ASSIGN, by=by, unit=unit, cooperating_units=list(cooperating)
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_plan_cache():
+    """Which plan a unit's list uses is cached per unit id; ids repeat across tests."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

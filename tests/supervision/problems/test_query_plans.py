@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.core.cache import cache
 from django.urls import reverse
 
 from civility.supervision.problems import permissions
@@ -28,6 +29,14 @@ BIG_TABLES = {
     "supervision_photo",
     "supervision_inspection",
 }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_plan_cache():
+    """Which plan a unit's list uses is cached per unit id; ids repeat across tests."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

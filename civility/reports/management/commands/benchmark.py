@@ -17,7 +17,7 @@ import os
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 from openpyxl import Workbook
 
@@ -95,7 +95,8 @@ class Command(BaseCommand):
         if http:
             results = run_http(pages, people, workers=workers, clients=clients, out=self.stdout)
         else:
-            results = self.in_process(pages, people, hq)
+            with override_settings(ROOT_URLCONF="civility.reports.benchmarking"):
+                results = self.in_process(pages, people, hq)
         self.stdout.write(bench.summary(results))
 
     def wanted(self, label: str) -> bool:
@@ -145,7 +146,7 @@ class Command(BaseCommand):
             self.stdout.write(bench.line(result))
             self.stdout.flush()
 
-        bare = bench.measure(lambda: self.get(clients["secretariat"], "/healthz"), self.repeat)
+        bare = bench.measure(lambda: self.get(clients["secretariat"], bench.BARE_URL), self.repeat)
         for label, persona, url, goal in pages:
             if self.wanted(label):
                 timing = bench.measure(
