@@ -10,10 +10,10 @@ PostgreSQL only (the suite's second run): SQLite's planner is another matter.
 import io
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.core.cache import cache
 from django.urls import reverse
 
 from civility.supervision.problems import permissions
