@@ -15,6 +15,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -46,7 +47,9 @@ def _get(port: int, url: str, cookie: str) -> tuple[float, int]:
     started = time.perf_counter()
     connection = http.client.HTTPConnection(HOST, port, timeout=TIMEOUT)
     try:
-        connection.request("GET", url, headers={"Cookie": cookie, "Host": "localhost"})
+        connection.request(
+            "GET", quote(url, safe="/?&=%:"), headers={"Cookie": cookie, "Host": "localhost"}
+        )
         response = connection.getresponse()
         response.read()
         status = response.status

@@ -93,7 +93,8 @@ class Command(BaseCommand):
         self.write_context(hq)
         pages = self.pages(hq, problem)
         if http:
-            results = run_http(pages, people, workers=workers, clients=clients, out=self.stdout)
+            wanted = [page for page in pages if self.wanted(page[0])]
+            results = run_http(wanted, people, workers=workers, clients=clients, out=self.stdout)
         else:
             with override_settings(ROOT_URLCONF="civility.reports.benchmarking"):
                 results = self.in_process(pages, people, hq)
