@@ -18,7 +18,8 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, OuterRef
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from civility.core.periods import Period
@@ -68,29 +69,43 @@ def _marks() -> tuple[int, int]:
 
 
 def _fresh(headquarters, ended: list[Period]) -> dict[Period, FactMonth]:
-    """The stored months among ``ended`` that nothing counted since has touched (one query)."""
+    """The stored months among ``ended`` that nothing counted since has touched.
+
+    Four queries whatever the months: the stored months, the events and the site visits newer
+    than the oldest of their marks (read by primary key: few, because the marks move up each
+    time the months are read), and that move."""
     if not ended:
         return {}
     by_slug = {p.slug: p for p in ended}
-    late_events = ProblemEvent.objects.filter(
-        problem__headquarters=OuterRef("headquarters"), id__gt=OuterRef("last_event")
+    months = list(FactMonth.objects.filter(headquarters=headquarters, period__in=by_slug))
+    never = 2**62  # no stored month: nothing newer to look at
+    low_event = min((m.last_event for m in months), default=never)
+    low_visit = min((m.last_visit for m in months), default=never)
+    events = list(
+        ProblemEvent.objects.filter(id__gt=low_event, problem__headquarters=headquarters)
+        .order_by()
+        .values_list("id", "at")
     )
-    late_visits = SiteVisit.objects.filter(
-        inspection__headquarters=OuterRef("headquarters"), id__gt=OuterRef("last_visit")
+    visits = list(
+        SiteVisit.objects.filter(id__gt=low_visit, inspection__headquarters=headquarters)
+        .order_by()
+        .values_list("id", "inspection__date")
     )
-    months = FactMonth.objects.filter(headquarters=headquarters, period__in=by_slug)
     fresh = {}
-    for month in months.annotate(
-        # Anything newer dated before the month's end: cheap, as newer rows are few.
-        late_event_at=late_events.order_by("at").values("at")[:1],
-        late_visit_day=late_visits.order_by("inspection__date").values("inspection__date")[:1],
-    ):
+    for month in months:
         period = by_slug[month.period]
-        if month.late_event_at is not None and month.late_event_at < period.end:
+        if any(pk > month.last_event and at < period.end for pk, at in events):
             continue
-        if month.late_visit_day is not None and month.late_visit_day <= period.last:
+        if any(pk > month.last_visit and day <= period.last for pk, day in visits):
             continue
         fresh[period] = month
+    # What the fresh months were checked against need not be looked at again ("" keeps the
+    # query the same when none is fresh).
+    checked = [*(p.slug for p in fresh), ""]
+    FactMonth.objects.filter(headquarters=headquarters, period__in=checked).update(
+        last_event=Greatest(F("last_event"), Value(max((pk for pk, _ in events), default=0))),
+        last_visit=Greatest(F("last_visit"), Value(max((pk for pk, _ in visits), default=0))),
+    )
     return fresh
 
 
