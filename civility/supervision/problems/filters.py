@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from civility.core.choice_labels import translated
+from civility.core.params import parse_id
 from civility.core.periods import local_midnight
 from civility.org.models import ProblemCategory, Site, Unit
 from civility.supervision.problems.models import Drive, Problem
@@ -61,7 +62,7 @@ class UnitSearchSelect(forms.Select):
         self.search_url, self.blank = search_url, blank
 
     def optgroups(self, name, value, attrs=None):
-        chosen = [v for v in value if str(v).isdigit()]
+        chosen = [pk for pk in map(parse_id, value) if pk is not None]  # junk shows nothing
         options = [self.create_option(name, "", BLANK_LABELS[self.blank], not chosen, 0)]
         queryset = self.choices.queryset if hasattr(self.choices, "queryset") else None
         for index, unit in enumerate(queryset.filter(pk__in=chosen) if chosen else (), start=1):
