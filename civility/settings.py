@@ -7,6 +7,7 @@ Variables (all optional in development):
   CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://civility.example.gov.cn
   DATABASE_URL      sqlite:///path/db.sqlite3 (default: db.sqlite3 in the project) or postgres://...
   MEDIA_ROOT        where uploaded photos are stored (default: media/ in the project)
+  MEDIA_STORAGE     the storage class for photos (default: FileSystemStorage in MEDIA_ROOT)
   STATIC_ROOT       where collectstatic puts files (default: staticfiles/ in the project)
   EMAIL_HOST        SMTP server (default localhost; unset in development: mail is printed);
                     with EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
@@ -181,8 +182,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "/media/"  # never served directly: photos go through permission-checked views
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Several app servers share the photos: MEDIA_ROOT on a shared volume, or another storage backend
+# (an object store's Django storage class) named by MEDIA_STORAGE.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": os.environ.get("MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage")
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -23,6 +23,12 @@ WEEK_RE = re.compile(r"(\d{4})-W(\d{2})")
 MONTH_RE = re.compile(r"(\d{4})-(\d{2})")
 
 
+def local_midnight(day: date) -> datetime:
+    """The aware instant a local day starts: compare datetime columns with it (``>=`` the first
+    day's, ``<`` the day after the last day's) so their indexes apply, unlike ``__date``."""
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
 @dataclass(frozen=True, order=True)
 class Period:
     """One ISO week or calendar month; build it with ``week``, ``month``, ``of`` or ``parse``."""

@@ -287,11 +287,20 @@ def _count_event(counts_row: dict, action: str, key: tuple, escalated: set) -> N
 def _replay_changed(headquarters, months: _Months, until, row, units) -> None:
     """Count the problems that were 改派 or extended by replaying their events, for each month
     up to its own cutoff: the unit that held the problem and the deadline it had then."""
+    first = months.rows[0][0]
     events = (
         ProblemEvent.objects.filter(
             problem__headquarters=headquarters,
             at__lt=until,
             action__in=(ASSIGN, REASSIGN, EXTEND, SUBMIT, RETURN, ESCALATE, APPROVE),
+        )
+        # Only problems the months can see: still open, closed in or after them, or due in
+        # them (a deadline a month ends with is the row's, or was replaced after that month by
+        # a later one). Closed problems of past years no longer cost the running month.
+        .filter(
+            Q(problem__closed_at__isnull=True)
+            | Q(problem__closed_at__gte=first)
+            | Q(problem__deadline__gte=first)
         )
         .filter(
             Exists(ProblemEvent.objects.filter(problem=OuterRef("problem"), action__in=CHANGING))

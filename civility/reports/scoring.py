@@ -51,6 +51,7 @@ from django.utils import timezone
 from civility.core.periods import MONTH, Period
 from civility.org.models import Linkage, Unit
 from civility.reports import counts as counting
+from civility.reports import facts
 from civility.reports.counts import HUNDRED, percent, q1
 from civility.reports.models import ScoringPolicy, Veto
 from civility.supervision.commentary.models import CommentaryReceipt
@@ -343,8 +344,8 @@ def scores_for_months(
         )
     )
     names = {u.name: u.pk for u in unit_rows}
-    fields = counting.field_counts(headquarters, periods, now=now)
-    rectification = counting.rectification_counts(headquarters, periods, now=now, units=names)
+    # Ended months from the stored facts (built once, as of their end); the running one live.
+    fields, rectification = facts.month_counts(headquarters, periods, now=now, units=names)
     remarks = _commentary(headquarters, periods)
     links = _linkages(headquarters)
     vetoes = list(

@@ -255,6 +255,7 @@ def test_rankings_query_count_is_constant_in_problems(client, march):
     for i in range(25):
         p = problem(d, ["SA", "SB", "SB1"][i % 3], at(3, 26), inspection)
         assign(d, p, ["A", "B1", "D1", "D2"][i % 4], at(3, 26))
+    client.get(url)  # March's stored facts went stale with these problems: counted again here
     with CaptureQueriesContext(connection) as many:
         response = client.get(url)
     assert response.status_code == 200

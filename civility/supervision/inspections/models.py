@@ -106,7 +106,10 @@ class Inspection(models.Model):
         verbose_name = _("督查")
         verbose_name_plural = _("督查")
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["headquarters", "date"])]
+        indexes = [
+            models.Index(fields=["headquarters", "date"]),
+            models.Index(fields=["date", "id"], name="inspection_date_id"),  # the list's order
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(submitted_at__isnull=False),

@@ -205,11 +205,15 @@ class BulkAssignForm(forms.Form):
     prefix = "bulk"
     unit = forms.ModelChoiceField(label=_("交办给"), queryset=Unit.objects.none(), required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, widget=None, **kwargs):
         super().__init__(*args, **kwargs)
         units = Unit.objects.filter(active=True)
         if user.unit_id:
             units = units.filter(headquarters_id=user.unit.headquarters_id)
+        if widget is not None:  # the list page's search box instead of ~600 options
+            self.fields["unit"].widget = widget
+            self.fields["unit"].queryset = units
+            return
         self.fields["unit"].queryset = units
         self.fields["unit"].choices = grouped_unit_choices(
             units, empty_label=_("各点位默认责任单位")

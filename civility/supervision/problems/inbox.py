@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from civility.core.roles import Role
 from civility.supervision.problems.models import Problem
-from civility.supervision.problems.permissions import problems_visible_to
 
 SHORT_LIST = 10
 Status = Problem.Status
@@ -35,7 +34,8 @@ def liaison_inbox(user) -> dict | None:
         return None
     now = timezone.now()
     unit = user.unit
-    problems = problems_visible_to(user).filter(primary_unit_id=unit.pk)
+    # The unit's own problems are all visible to its liaison: no need for the visibility union.
+    problems = Problem.objects.filter(primary_unit_id=unit.pk)
     assigned = Q(status=Status.ASSIGNED)
     unacknowledged = assigned & Q(acknowledged_at__isnull=True)
     returned = assigned & Q(rework_count__gt=0)

@@ -167,6 +167,10 @@ class Problem(models.Model):
             models.Index(fields=["primary_unit", "status"]),
             models.Index(fields=["deadline"]),
             models.Index(fields=["closed_at"]),
+            # City scale (issue 11): a unit's problems newest first, a status by deadline.
+            models.Index(fields=["primary_unit", "reported_at"], name="problem_unit_reported"),
+            models.Index(fields=["status", "deadline"], name="problem_status_deadline"),
+            models.Index(fields=["site", "reported_at"], name="problem_site_reported"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -26,13 +26,15 @@ from civility.core.htmx import MODAL_BODY, close_modal, toast, wants_partial
 from civility.core.tables import TABLE_REGION, HtmxTableView
 from civility.supervision.permissions import can_view_photo
 from civility.supervision.problems import workflow
-from civility.supervision.problems.filters import ProblemFilter
+from civility.supervision.problems.choices import visible_street_ids
+from civility.supervision.problems.filters import ProblemFilter, UnitSearchSelect
 from civility.supervision.problems.forms import BulkAssignForm
 from civility.supervision.problems.models import ExtensionRequest, Photo, Problem, ProblemEvent
 from civility.supervision.problems.permissions import (
     can_bulk_assign,
     can_view_problems,
     problems_visible_to,
+    sees_all_problems,
 )
 from civility.supervision.problems.tables import BULK_FORM_ID, ProblemTable
 from civility.supervision.problems.workflow import Action, Conflict, NotAllowed
@@ -67,7 +69,9 @@ class ProblemListView(HtmxTableView):
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
-        kwargs["visible"] = self.visible()
+        user = self.request.user
+        kwargs["visible"] = None if sees_all_problems(user) else self.visible()
+        kwargs["street_ids"] = visible_street_ids(user)
         return kwargs
 
     def get_table_kwargs(self):
@@ -82,7 +86,9 @@ class ProblemListView(HtmxTableView):
         context["nav_section"] = "problems"
         context["bulk_form_id"] = BULK_FORM_ID
         if can_bulk_assign(user):
-            context["bulk_form"] = BulkAssignForm(user=user)
+            context["bulk_form"] = BulkAssignForm(
+                user=user, widget=UnitSearchSelect(blank="default")
+            )
         return context
 
     def post(self, request, *args, **kwargs):

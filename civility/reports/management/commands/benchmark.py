@@ -1,101 +1,228 @@
-"""Time the main pages and computations against the current database and print the figures.
+"""Measure the pages and operations that matter at city scale against limits measured in the same
+run, and say for each whether its goal (issue 11) is met.
 
-Run it on the demo data (``make demo`` first, or ``seed_demo``): ``python manage.py benchmark``.
-It measures; it never fails on a number (speed is watched by people reading these figures, not by
-timed assertions in tests).
+    python manage.py seed_city            # once: 500,000 problems (or make demo for a small run)
+    python manage.py benchmark            # in-process, one request at a time
+    python manage.py benchmark --http     # through gunicorn with concurrent clients (loopback)
+
+Each line: median and p95 in ms, the query count, the limit (a bare Django view for pages, the raw
+SQL aggregate for compilation and scoring, a write-only openpyxl sheet of the same rows for the
+export, Pillow's bare decode+encode for the photo), the ratio p95/limit, the goal, and ``ok`` or
+``SHORT``. The last line is ``goals met N/M``. It measures; it never fails on a number.
 """
 
-import statistics
-import time
+import io
+import os
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, reset_queries
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.db import connection
+from django.test import Client, override_settings
 from django.utils import timezone
+from openpyxl import Workbook
 
 from civility.core.models import User
-from civility.core.periods import MONTH, Period
-from civility.org.models import Headquarters
+from civility.core.periods import MONTH, Period, local_midnight
+from civility.org.models import Headquarters, Unit
 from civility.reports import annual, scoring
+from civility.reports import benchmarking as bench
 from civility.reports import compile as reports
-from civility.reports.dashboard import dashboard_data
+from civility.reports.http_bench import run_http
+from civility.supervision.photos import process_upload
 from civility.supervision.problems.models import Problem
+
+PERSONAS = ("secretariat", "leader", "inspector", "liaison", "liaison2")
+EXPORT_ROWS = 10_000
+
+MONTH_SQL = """
+SELECT p.primary_unit_id,
+       SUM(CASE WHEN p.deadline >= %(start)s AND p.deadline < %(end)s AND p.deadline < %(now)s
+                THEN 1 ELSE 0 END) AS due,
+       SUM(CASE WHEN p.deadline >= %(start)s AND p.deadline < %(end)s AND p.status = 'closed'
+                AND p.closed_at <= p.deadline THEN 1 ELSE 0 END) AS on_time,
+       SUM(CASE WHEN p.reported_at >= %(start)s AND p.reported_at < %(end)s THEN 1 ELSE 0 END)
+           AS found
+FROM supervision_problem p
+WHERE p.headquarters_id = %(hq)s AND p.primary_unit_id IS NOT NULL
+  AND ((p.deadline >= %(start)s AND p.deadline < %(end)s)
+       OR (p.reported_at >= %(start)s AND p.reported_at < %(end)s))
+GROUP BY p.primary_unit_id
+"""
+EVENTS_SQL = """
+SELECT p.primary_unit_id, e.action, COUNT(*)
+FROM supervision_problemevent e JOIN supervision_problem p ON p.id = e.problem_id
+WHERE p.headquarters_id = %(hq)s AND e.at >= %(start)s AND e.at < %(end)s
+  AND e.action IN ('submit', 'return', 'escalate')
+GROUP BY p.primary_unit_id, e.action
+"""
+
+
+def raw_month(hq, start, end) -> None:
+    """The raw SQL aggregate behind a month's figures: per unit, what fell due and was closed on
+    time, what was found, and the month's 提交/退回/督办 events."""
+    params = {"hq": hq.pk, "start": start, "end": end, "now": timezone.now()}
+    with connection.cursor() as cursor:
+        cursor.execute(MONTH_SQL, params)
+        cursor.fetchall()
+        cursor.execute(EVENTS_SQL, params)
+        cursor.fetchall()
 
 
 class Command(BaseCommand):
-    help = "测量主要页面和计算的耗时与查询次数。"
+    help = "测量主要页面和操作的耗时，并与同一次运行中测得的极限比较（问题 11 的目标）。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--repeat", type=int, default=5, help="每项重复次数（取中位数）")
-        parser.add_argument("--user", default="secretariat", help="以此用户身份访问页面")
+        parser.add_argument("--repeat", type=int, default=10, help="每项重复次数（默认 10）")
+        parser.add_argument(
+            "--http", action="store_true", help="通过 gunicorn 和并发客户端测量（仅本机回环地址）"
+        )
+        parser.add_argument("--workers", type=int, default=2, help="--http：gunicorn 进程数")
+        parser.add_argument("--clients", type=int, default=8, help="--http：并发客户端数")
+        parser.add_argument(
+            "--only", default="", help="只测量标签中含有此文字的项目（逗号分隔多个）"
+        )
 
-    def handle(self, *args, repeat: int, user: str, **options):
-
-        person = User.objects.filter(username=user).first()
+    def handle(self, *args, repeat: int, http: bool, workers: int, clients: int, only, **kw):
+        self.repeat = max(1, repeat)
+        self.only = [w for w in only.split(",") if w]
+        people = {u.username: u for u in User.objects.filter(username__in=PERSONAS)}
         hq = Headquarters.objects.order_by("id").first()
-        problem = Problem.objects.order_by("-events__id").first()
-        if person is None or hq is None or problem is None:
-            raise CommandError("需要演示数据：请先运行 make demo（或 seed_demo）。")
-        client = Client(HTTP_HOST="localhost")
-        client.force_login(person)
-        today = timezone.localdate()
-        month = Period.current(MONTH, today)
-        last_month = month.previous()
-        closed = Problem.objects.filter(status=Problem.Status.CLOSED).count()
-        page = max(1, min(3, (closed + 24) // 25))
-        pages = [
-            ("/", "首页（仪表盘）"),
-            ("/problems/", "问题列表"),
-            (f"/problems/?status=closed&page={page}", "问题列表（筛选+翻页）"),
-            (f"/problems/{problem.number}/", "问题详情"),
-            ("/inspections/", "督查列表"),
-            ("/commentary/", "点评列表"),
-            ("/assignments/", "责任分解"),
-            ("/org/", "组织架构"),
-            ("/rankings/", "考评排名"),
-            ("/problems/?_export=xlsx", "问题导出 xlsx（全部）"),
-        ]
-        self.stdout.write(f"{pad('项目', 34)}{'中位耗时 ms':>12}{'查询':>8}")
-        for url, label in pages:
-            self.measure(label, repeat, lambda url=url: self.get(client, url))
-        computations = [
-            (
-                "月度考评 monthly_scores（本月至今）",
-                lambda: scoring.monthly_scores(hq, month.year, month.number),
-            ),
-            (
-                f"月度考评 monthly_scores {last_month}",
-                lambda: scoring.monthly_scores(hq, last_month.year, last_month.number),
-            ),
-            ("仪表盘数据 dashboard_data", lambda: dashboard_data(hq, today)),
-            (
-                f"生成月报 {last_month}",
-                lambda: reports.monthly_data(hq, last_month),
-            ),
-            ("年度考评 annual_assessment", lambda: annual.annual_assessment(hq, today.year)),
-        ]
-        for label, function in computations:
-            self.measure(label, repeat, function)
+        problem = Problem.objects.order_by("-id").first()
+        if len(people) < len(PERSONAS) or hq is None or problem is None:
+            raise CommandError("需要数据：请先运行 seed_city（或 make demo）。")
+        self.write_context(hq)
+        pages = self.pages(hq, problem)
+        if http:
+            wanted = [page for page in pages if self.wanted(page[0])]
+            results = run_http(wanted, people, workers=workers, clients=clients, out=self.stdout)
+        else:
+            with override_settings(ROOT_URLCONF="civility.reports.benchmarking"):
+                results = self.in_process(pages, people, hq)
+        self.stdout.write(bench.summary(results))
 
-    def get(self, client, url):
+    def wanted(self, label: str) -> bool:
+        return not self.only or any(word in label for word in self.only)
+
+    def write_context(self, hq) -> None:
+        total = Problem.objects.count()
+        vendor = connection.vendor
+        load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        self.stdout.write(f"{vendor}：问题 {total:,} 个；负载 {load}；每项 {self.repeat} 次")
+        self.stdout.write(bench.HEADER)
+
+    def pages(self, hq, problem) -> list[tuple]:
+        street = Unit.objects.filter(headquarters=hq, kind=Unit.Kind.STREET).order_by("id").first()
+        count = Problem.objects.filter(headquarters=hq).count()
+        deep = max(1, min(2000, count // 25 - 1))
+        site = problem.site.name
+        list_goal, page_goal = bench.PROBLEM_LIST_GOAL_MS, bench.PAGE_GOAL_MS
+        filtered = f"/problems/?street={street.pk}&status=assigned&sort=deadline&per_page=50"
+        return [
+            ("首页（领导：仪表盘）", "leader", "/", page_goal),
+            ("首页（联络员：待办）", "liaison", "/", page_goal),
+            ("首页（督查员）", "inspector", "/", page_goal),
+            ("督查列表", "secretariat", "/inspections/", page_goal),
+            ("问题列表", "secretariat", "/problems/", list_goal),
+            ("问题列表 街道+状态+排序 50/页", "secretariat", filtered, list_goal),
+            (f"问题列表 深页（第{deep}页）", "secretariat", f"/problems/?page={deep}", list_goal),
+            ("问题列表 联络员（街道）", "liaison", "/problems/", list_goal),
+            ("问题列表 联络员（部门）", "liaison2", "/problems/", list_goal),
+            ("问题列表 关键词搜索", "secretariat", f"/problems/?q={site}", list_goal),
+            ("问题详情", "secretariat", f"/problems/{problem.number}/", page_goal),
+            ("点评列表", "secretariat", "/commentary/", page_goal),
+            ("责任分解", "secretariat", "/assignments/", page_goal),
+            ("组织架构", "secretariat", "/org/", page_goal),
+            ("考评排名", "leader", "/rankings/", page_goal),
+        ]
+
+    def in_process(self, pages, people, hq) -> list:
+        clients = {}
+        for name, user in people.items():
+            clients[name] = Client(HTTP_HOST="localhost")
+            clients[name].force_login(user)
+        results = []
+
+        def emit(result) -> None:
+            results.append(result)
+            self.stdout.write(bench.line(result))
+            self.stdout.flush()
+
+        bare = bench.measure(lambda: self.get(clients["secretariat"], bench.BARE_URL), self.repeat)
+        for label, persona, url, goal in pages:
+            if self.wanted(label):
+                timing = bench.measure(
+                    lambda c=clients[persona], u=url: self.get(c, u), self.repeat
+                )
+                emit(bench.page_result(label, timing, bare, goal))
+        for result in self.operations(hq, clients["secretariat"]):
+            emit(result)
+        return results
+
+    def operations(self, hq, client):
+        today = timezone.localdate()
+        month = Period.current(MONTH, today).previous()
+        year = Period.current(MONTH, today).previous().year
+        year_start, year_end = local_midnight(today.replace(month=1, day=1)), month.end
+        raw = bench.measure(lambda: raw_month(hq, month.start, month.end), self.repeat)
+        raw_year = bench.measure(lambda: raw_month(hq, year_start, year_end), self.repeat)
+        operations = [
+            (f"生成月报 {month}", lambda: reports.monthly_data(hq, month), raw),
+            (
+                f"月度考评 {month}",
+                lambda: scoring.monthly_scores(hq, month.year, month.number),
+                raw,
+            ),
+            (f"年度考评 {year}", lambda: annual.annual_assessment(hq, year), raw_year),
+        ]
+        for label, function, limit in operations:
+            if self.wanted(label):
+                timing = bench.measure(function, max(3, self.repeat // 3))
+                yield bench.ratio_result(label, timing, limit, bench.COMPILE_GOAL_RATIO)
+        label = f"导出 xlsx {EXPORT_ROWS:,} 个问题"
+        if self.wanted(label):
+            yield self.export(client, label)
+        label = "手机照片上传处理（12MP）"
+        if self.wanted(label):
+            data = bench.phone_photo()
+            limit = bench.measure(lambda: bench.pillow_limit(data), self.repeat)
+            timing = bench.measure(
+                lambda: process_upload(SimpleUploadedFile("p.jpg", data, "image/jpeg")),
+                self.repeat,
+            )
+            yield bench.ratio_result(label, timing, limit, bench.PHOTO_GOAL_RATIO)
+
+    def export(self, client, label):
+        """The problem list's xlsx of the newest EXPORT_ROWS problems (a date filter), against
+        a write-only openpyxl sheet of the same rows read with one query."""
+        newest = Problem.objects.order_by("-reported_at").values_list("reported_at", flat=True)
+        first = newest[EXPORT_ROWS - 1 : EXPORT_ROWS].first() or newest.last()
+        day = timezone.localtime(first).date()
+        rows = Problem.objects.filter(reported_at__gte=local_midnight(day))
+        fields = (
+            "number", "site__name", "category__name", "primary_unit__name", "status",
+            "deadline", "reported_at", "site__street__name", "description", "source",
+            "deduction", "escalation_level", "rework_count", "closed_at",
+        )  # fmt: skip
+
+        def limit() -> None:
+            book = Workbook(write_only=True)
+            sheet = book.create_sheet()
+            for values in rows.values_list(*fields).iterator(chunk_size=2000):
+                sheet.append(
+                    [v.replace(tzinfo=None) if hasattr(v, "tzinfo") else v for v in values]
+                )
+            book.save(io.BytesIO())
+
+        url = f"/problems/?date_from={day:%Y-%m-%d}&_export=xlsx"
+        repeat = max(2, self.repeat // 5)
+        floor = bench.measure(limit, repeat)
+        timing = bench.measure(lambda: self.get(client, url, stream=True), repeat)
+        return bench.absolute_result(label, timing, floor, bench.EXPORT_GOAL_MS)
+
+    def get(self, client, url: str, *, stream: bool = False) -> None:
         response = client.get(url)
         if response.status_code != 200:
             raise CommandError(f"{url} 返回 {response.status_code}")
-
-    def measure(self, label: str, repeat: int, function) -> None:
-        timings, queries = [], 0
-        for _ in range(repeat):
-            reset_queries()
-            with CaptureQueriesContext(connection) as captured:
-                started = time.perf_counter()
-                function()
-                timings.append((time.perf_counter() - started) * 1000)
-            queries = len(captured.captured_queries)
-        self.stdout.write(f"{pad(label, 34)}{statistics.median(timings):>15.1f}{queries:>10}")
-
-
-def pad(text: str, width: int) -> str:
-    """Left-align counting CJK characters as two columns."""
-    used = sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
-    return text + " " * max(0, width - used)
+        if getattr(response, "streaming", False):
+            for _chunk in response.streaming_content:
+                pass

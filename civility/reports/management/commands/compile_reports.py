@@ -16,9 +16,10 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from civility.core.periods import Period
+from civility.core.periods import MONTH, Period
 from civility.org.models import Headquarters
 from civility.reports import compile as compiling
+from civility.reports import facts
 from civility.reports.models import Report
 
 WEEKLY, MONTHLY = Report.Kind.WEEKLY, Report.Kind.MONTHLY
@@ -89,6 +90,8 @@ class Command(BaseCommand):
         had_draft = Report.objects.filter(
             headquarters=hq, kind=kind, period=str(period), status=Report.Status.DRAFT
         ).exists()
+        if period.kind == MONTH:  # the month's stored facts counted again before compiling
+            facts.refresh(hq, period)
         try:
             report, changed = compiling.compile_report(hq, kind, period)
         except compiling.ReportError as error:

@@ -1,0 +1,195 @@
+"""The stored monthly facts per unit (issue 11): the counts behind the scores of ended months.
+
+A month's figures are final once it has ended (SPEC §6: counted as of the month's end, nothing
+later moves them), so ``civility.reports.counts`` need not recount an ended month's visits and
+problems every time a dashboard, ranking, bulletin or annual assessment shows it. ``month_counts``
+returns exactly what ``counts.field_counts`` and ``counts.rectification_counts`` return; for an
+ended month it reads the stored rows, building them (with those same functions) the first time.
+
+A stored month remembers the last event and site visit it had counted. An event or visit dated
+inside the month that arrives later (an import, a correction, data written with past times) makes
+it stale, and it is rebuilt when next read; ``compile_reports`` rebuilds the month it compiles.
+The running month (本月至今) is always counted live.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from civility.core.periods import Period
+from civility.reports import counts as counting
+from civility.reports.models import FactMonth, UnitMonthFacts
+from civility.supervision.inspections.visits import SiteVisit
+from civility.supervision.problems.models import ProblemEvent
+
+RECTIFICATION = counting.RECTIFICATION_KEYS
+
+
+def month_counts(
+    headquarters, periods: Iterable[Period], *, now: datetime, units: dict[str, int] | None = None
+) -> tuple[dict, dict]:
+    """(field counts, rectification counts) per month, as ``counts`` computes them."""
+    periods = sorted(set(periods))
+    ended = [p for p in periods if not counting.is_running(p, now)]
+    stored = _fresh(headquarters, ended)
+    live = [p for p in periods if p not in stored]
+    fields = counting.field_counts(headquarters, live, now=now) if live else {}
+    rectification = (
+        counting.rectification_counts(headquarters, live, now=now, units=units) if live else {}
+    )
+    built = {p: (fields[p], rectification[p]) for p in live if p in ended}
+    _store(headquarters, built, units=set((units or {}).values()))
+    # Every ended month is then served from the store (the ones just built too): the same
+    # queries whichever months were fresh.
+    for period, counts in _read(headquarters, ended).items():
+        fields[period], rectification[period] = counts
+    return fields, rectification
+
+
+def refresh(headquarters, period: Period, *, now: datetime | None = None) -> None:
+    """Count an ended month again and store it (compile_reports does this for its month)."""
+    now = now or timezone.now()
+    if counting.is_running(period, now):
+        return
+    fields = counting.field_counts(headquarters, [period], now=now)[period]
+    rectification = counting.rectification_counts(headquarters, [period], now=now)[period]
+    _store(headquarters, {period: (fields, rectification)})
+
+
+def _marks() -> tuple[int, int]:
+    last_event = ProblemEvent.objects.order_by("-id").values_list("id", flat=True).first()
+    last_visit = SiteVisit.objects.order_by("-id").values_list("id", flat=True).first()
+    return last_event or 0, last_visit or 0
+
+
+def _fresh(headquarters, ended: list[Period]) -> dict[Period, FactMonth]:
+    """The stored months among ``ended`` that nothing counted since has touched.
+
+    Four queries whatever the months: the stored months, the events and the site visits newer
+    than the oldest of their marks (read by primary key: few, because the marks move up each
+    time the months are read), and that move."""
+    if not ended:
+        return {}
+    by_slug = {p.slug: p for p in ended}
+    months = list(FactMonth.objects.filter(headquarters=headquarters, period__in=by_slug))
+    never = 2**62  # no stored month: nothing newer to look at
+    low_event = min((m.last_event for m in months), default=never)
+    low_visit = min((m.last_visit for m in months), default=never)
+    events = list(
+        ProblemEvent.objects.filter(id__gt=low_event, problem__headquarters=headquarters)
+        .order_by()
+        .values_list("id", "at")
+    )
+    visits = list(
+        SiteVisit.objects.filter(id__gt=low_visit, inspection__headquarters=headquarters)
+        .order_by()
+        .values_list("id", "inspection__date")
+    )
+    fresh = {}
+    for month in months:
+        period = by_slug[month.period]
+        if any(pk > month.last_event and at < period.end for pk, at in events):
+            continue
+        if any(pk > month.last_visit and day <= period.last for pk, day in visits):
+            continue
+        fresh[period] = month
+    # What the fresh months were checked against need not be looked at again ("" keeps the
+    # query the same when none is fresh).
+    checked = [*(p.slug for p in fresh), ""]
+    FactMonth.objects.filter(headquarters=headquarters, period__in=checked).update(
+        last_event=Greatest(F("last_event"), Value(max((pk for pk, _ in events), default=0))),
+        last_visit=Greatest(F("last_visit"), Value(max((pk for pk, _ in visits), default=0))),
+    )
+    return fresh
+
+
+def _store(headquarters, months: dict[Period, tuple[dict, dict]], units=frozenset()) -> None:
+    """Replace the stored facts of ``months`` (a fixed number of queries however many). A row
+    for every one of ``units`` too (zeros where nothing was counted): a month is never empty, so
+    storing costs the same queries whatever the data."""
+    if not months:
+        return
+    last_event, last_visit = _marks()
+    slugs = [p.slug for p in months]
+    try:
+        with transaction.atomic():
+            UnitMonthFacts.objects.filter(
+                month__headquarters=headquarters, month__period__in=slugs
+            ).delete()
+            old = FactMonth.objects.filter(headquarters=headquarters, period__in=slugs)
+            old._raw_delete(old.db)  # their facts are gone already: one DELETE, no cascade
+            now = timezone.now()
+            made = FactMonth.objects.bulk_create(
+                FactMonth(
+                    headquarters=headquarters,
+                    period=p.slug,
+                    built_at=now,
+                    last_event=last_event,
+                    last_visit=last_visit,
+                )  # fmt: skip
+                for p in months
+            )
+            if any(m.pk is None for m in made):  # a backend that returns no keys
+                made = list(FactMonth.objects.filter(headquarters=headquarters, period__in=slugs))
+            rows = []
+            for month in made:
+                fields, rectification = months[Period.parse(month.period, "month")]
+                rows += _rows(month, fields, rectification, units)
+            UnitMonthFacts.objects.bulk_create(rows, batch_size=1000)
+    except IntegrityError:
+        pass  # built at the same moment by another server: theirs is the same
+
+
+def _rows(month: FactMonth, fields: dict, rectification: dict, units) -> list[UnitMonthFacts]:
+    rows = []
+    for unit in sorted(set(fields) | set(rectification) | set(units)):
+        field = fields.get(unit)
+        counts = rectification.get(unit)
+        rows.append(
+            UnitMonthFacts(
+                month=month,
+                unit_id=unit,
+                visits=field["visits"] if field else 0,
+                rate_sum=field["mean"] * field["visits"] if field else 0,
+                items_failed=field["items_failed"] if field else 0,
+                rectification=counts is not None,
+                **(counts or {}),
+            )
+        )
+    return rows
+
+
+def _read(headquarters, periods: list[Period]) -> dict[Period, tuple[dict, dict]]:
+    """The stored facts of ``periods`` (one query)."""
+    result = {period: ({}, {}) for period in periods}
+    if not periods:
+        return result
+    by_slug = {p.slug: p for p in periods}
+    rows = UnitMonthFacts.objects.filter(
+        month__headquarters=headquarters, month__period__in=by_slug
+    ).annotate(period=F("month__period"))
+    for row in rows:
+        fields, rectification = result[by_slug[row.period]]
+        if row.visits:
+            fields[row.unit_id] = {
+                "visits": row.visits,
+                "mean": row.rate_sum / row.visits,
+                "items_failed": row.items_failed,
+            }
+        if row.rectification:
+            rectification[row.unit_id] = {key: getattr(row, key) for key in RECTIFICATION}
+    return result
+
+
+def stale_months(headquarters) -> list[str]:
+    """The stored months a later event or visit has made stale (for the admin and tests)."""
+    slugs = FactMonth.objects.filter(headquarters=headquarters).values_list("period", flat=True)
+    periods = [Period.parse(slug, "month") for slug in slugs]
+    fresh = _fresh(headquarters, periods)
+    return sorted(p.slug for p in periods if p not in fresh)
