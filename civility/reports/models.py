@@ -323,25 +323,25 @@ class UnitMonthFacts(models.Model):
     read instead of recounting every visit and problem of the months they show."""
 
     month = models.ForeignKey(
-        "FactMonth", verbose_name="月份", on_delete=models.CASCADE, related_name="facts"
+        "FactMonth", verbose_name=_("月份"), on_delete=models.CASCADE, related_name="facts"
     )
     unit = models.ForeignKey(
-        "org.Unit", verbose_name="单位", on_delete=models.CASCADE, related_name="+"
+        "org.Unit", verbose_name=_("单位"), on_delete=models.CASCADE, related_name="+"
     )
-    visits = models.PositiveIntegerField("测评点位次数", default=0)
-    rate_sum = models.DecimalField("得分率合计", max_digits=16, decimal_places=6, default=0)
-    items_failed = models.PositiveIntegerField("不合格项数", default=0)
-    rectification = models.BooleanField("有整改计数", default=False)
-    due = models.PositiveIntegerField("到期", default=0)
-    on_time = models.PositiveIntegerField("按期办结", default=0)
-    submitted = models.PositiveIntegerField("提交整改", default=0)
-    returned = models.PositiveIntegerField("退回重改", default=0)
-    escalated = models.PositiveIntegerField("督办", default=0)
-    open = models.PositiveIntegerField("在办", default=0)
+    visits = models.PositiveIntegerField(_("测评点位次数"), default=0)
+    rate_sum = models.DecimalField(_("得分率合计"), max_digits=16, decimal_places=6, default=0)
+    items_failed = models.PositiveIntegerField(_("不合格项数"), default=0)
+    rectification = models.BooleanField(_("有整改计数"), default=False)
+    due = models.PositiveIntegerField(_("到期"), default=0)
+    on_time = models.PositiveIntegerField(_("按期办结"), default=0)
+    submitted = models.PositiveIntegerField(_("提交整改"), default=0)
+    returned = models.PositiveIntegerField(_("退回重改"), default=0)
+    escalated = models.PositiveIntegerField(_("督办"), default=0)
+    open = models.PositiveIntegerField(_("在办"), default=0)
 
     class Meta:
-        verbose_name = "单位月度统计"
-        verbose_name_plural = "单位月度统计"
+        verbose_name = _("单位月度统计")
+        verbose_name_plural = _("单位月度统计")
         constraints = [
             models.UniqueConstraint(fields=["month", "unit"], name="unitmonthfacts_unique")
         ]
@@ -355,16 +355,16 @@ class FactMonth(models.Model):
     site visit dated inside the month makes it stale (it is rebuilt when next read)."""
 
     headquarters = models.ForeignKey(
-        "org.Headquarters", verbose_name="指挥部", on_delete=models.CASCADE, related_name="+"
+        "org.Headquarters", verbose_name=_("指挥部"), on_delete=models.CASCADE, related_name="+"
     )
-    period = models.CharField("月份", max_length=7)
-    built_at = models.DateTimeField("生成时间")
-    last_event = models.PositiveBigIntegerField("已计入的最后流转记录", default=0)
-    last_visit = models.PositiveBigIntegerField("已计入的最后点位测评", default=0)
+    period = models.CharField(_("月份"), max_length=7)
+    built_at = models.DateTimeField(_("生成时间"))
+    last_event = models.PositiveBigIntegerField(_("已计入的最后流转记录"), default=0)
+    last_visit = models.PositiveBigIntegerField(_("已计入的最后点位测评"), default=0)
 
     class Meta:
-        verbose_name = "月度统计"
-        verbose_name_plural = "月度统计"
+        verbose_name = _("月度统计")
+        verbose_name_plural = _("月度统计")
         constraints = [
             models.UniqueConstraint(fields=["headquarters", "period"], name="factmonth_unique")
         ]
