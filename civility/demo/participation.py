@@ -166,7 +166,7 @@ class _Seeder:
             volunteers = self.rng.randint(5, min(80, participants))
             titles = ACTIVITIES.get(item.name, ("志愿服务活动",))
             running = [d for d in drives if d.start_date <= day <= d.end_date]
-            activities.record_activity(
+            made, _created = activities.record_activity(
                 by=self.liaisons[unit.pk],
                 series=item,
                 organiser=unit,
@@ -180,6 +180,9 @@ class _Seeder:
                 drive=running[0] if running and item.name == "洁净家园在行动" else None,
                 photos=[pictures[count % len(pictures)]] if count % 4 == 0 else [],
             )
+            # Entered on the evening of the day it was held (the 通报 counts what was entered
+            # by the period's end).
+            Activity.objects.filter(pk=made.pk).update(created_at=self._day(days_ago, 20))
             count += 1
         return f"活动 {count} 项"
 
