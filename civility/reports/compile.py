@@ -24,8 +24,8 @@ from civility.core.periods import Period
 from civility.core.roles import Role
 from civility.reports import figures, score_rows, scoring, sections
 from civility.reports import narrative as texts
-from civility.reports.participation import participation_data
 from civility.reports.models import Report, ReportRead
+from civility.reports.participation import participation_data
 from civility.supervision.notifications.models import Notification
 from civility.supervision.notifications.services import notify
 from civility.supervision.problems.models import Sequence

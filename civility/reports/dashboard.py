@@ -237,7 +237,7 @@ def dashboard_data(headquarters, today: date, *, now: datetime | None = None) ->
         "categories": categories,
         "status": status,
         "overdue_units": overdue_units,
-        # 全民参与 month to date: 建议意见 and activities (the 通报's figures for this month so far).
+        # 全民参与 month to date: the 通报's 建议意见 and activities of this month so far.
         "participation": participation_data(headquarters, period),
         # What static/civility/dashboard.js draws (through json_script: numbers, names, links).
         "charts": {

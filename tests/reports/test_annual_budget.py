@@ -87,8 +87,14 @@ def test_annual_page_queries_do_not_grow_with_units_that_have_money(client, marc
         client.get(url)
     for name in ("B", "D2", "D3", "A1", "B1"):
         Allocation.objects.create(project=lanes, unit=march["u"][name], amount=D(10))
-        Spending.objects.create(project=lanes, unit=march["u"][name], date=date(2026, 6, 1),
-                                amount=D(5), description="施工", recorded_by=march["secretariat"])  # fmt: skip
+        Spending.objects.create(
+            project=lanes,
+            unit=march["u"][name],
+            date=date(2026, 6, 1),
+            amount=D(5),
+            description="施工",
+            recorded_by=march["secretariat"],
+        )
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many.captured_queries) == len(few.captured_queries)
