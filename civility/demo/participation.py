@@ -205,15 +205,24 @@ class _Seeder:
             nomination_deadline=start,
         )
         names = ("金山物业", "海天物业", "禾山物业", "兴隆物业", "湖里物业", "枋湖物业", "康乐物业")
+        # The property companies of the registered 小区 are nominated for their 小区 (a winner's
+        # honour is held by it, shown on its page); the others by name only.
+        compounds = list(
+            Unit.objects.filter(headquarters=self.hq, kind=Unit.Kind.NEIGHBOURHOOD, active=True)
+            .exclude(name__endswith="居民小组")
+            .order_by("order", "id")
+        )
         nominations = []
         for i, name in enumerate(names):
             unit = units[i % len(units)]
+            compound = next((c for c in compounds if c.name[:2] == name[:2]), None)
             made, _ = selections.nominate(
                 done,
                 by=self.liaisons[unit.pk],
                 unit=unit,
-                nominee_kind="unit",
-                nominee=name,
+                nominee_kind="compound" if compound else "unit",
+                nominee=f"{name}（{compound.name}）" if compound else name,
+                nominee_unit=compound,
                 materials=f"{name}管理的小区连续两年无重大投诉，垃圾分类和文明劝导做得扎实。",
             )
             nominations.append(made)
