@@ -67,12 +67,14 @@ def test_unit_and_compound_winners_hold_an_honour_linked_to_the_result(
 ):
     sel, winners, moment = published
     honours = list(Honour.objects.order_by("unit__kind", "id"))
+    issuer = sel.headquarters.name
+    title = "2026年度十佳文明物业"
     assert [
         (h.unit, h.kind, h.level, h.year_awarded, h.title, h.status, h.awarded_by) for h in honours
     ] == [
-        (department, "top_property", "district", 2026, "2026年度十佳文明物业", "active", sel.headquarters.name),
-        (compound, "top_property", "district", 2026, "2026年度十佳文明物业", "active", sel.headquarters.name),
-    ]  # fmt: skip
+        (department, "top_property", "district", 2026, title, "active", issuer),
+        (compound, "top_property", "district", 2026, title, "active", issuer),
+    ]
     by_nominee = {r.nomination.nominee: r for r in SelectionResult.objects.select_related("honour")}
     assert by_nominee["金山物业（金山花园）"].honour.unit == compound
     assert by_nominee["城管局物业"].honour.unit == department
