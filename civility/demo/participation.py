@@ -363,8 +363,10 @@ class _Seeder:
         )
         workflow.announce(problem, "submit", by=liaison)
         self.stamp.at = self._day(days_ago - 4, 10)
-        # 复查通过 closes the problem and, with it, the suggestion (its notice is sent then).
+        # 复查通过 closes the problem and, with it, the suggestion (its notice is sent then);
+        # the demo's transaction has not committed yet, so the suggestion is followed by hand.
         workflow.perform(problem, "approve", by=self.inspector, now=self.stamp.at, notify=False)
+        suggestions.follow_problem(problem.pk, at=self.stamp.at)
         return Suggestion.objects.get(pk=suggestion.pk)
 
     def _fate(self, suggestion, fate, start, site, category) -> None:  # noqa: C901
