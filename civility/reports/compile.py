@@ -121,7 +121,7 @@ def monthly_data(headquarters, period: Period, *, now=None) -> dict:
         "teams": sections.team_work(headquarters, period, moment),
         "commentary": sections.commentary(headquarters, period, moment),
         "drives": sections.drive_progress(headquarters, period, moment),
-        "participation": participation_data(headquarters, period),
+        "participation": participation_data(headquarters, period, now=now),
         "problems": figures_now.problem_rows(),
     }
 

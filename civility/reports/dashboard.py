@@ -238,7 +238,7 @@ def dashboard_data(headquarters, today: date, *, now: datetime | None = None) ->
         "status": status,
         "overdue_units": overdue_units,
         # 全民参与 month to date: the 通报's 建议意见 and activities of this month so far.
-        "participation": participation_data(headquarters, period),
+        "participation": participation_data(headquarters, period, now=now),
         # What static/civility/dashboard.js draws (through json_script: numbers, names, links).
         "charts": {
             "trend": trend,

@@ -9,6 +9,7 @@ strings with one decimal) because they are stored in the report's data and froze
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from civility.core.periods import Period
@@ -38,9 +39,12 @@ def _hours(value) -> str:
     return str(Decimal(value or 0).quantize(Decimal("0.1")))
 
 
-def participation_data(headquarters, period: Period) -> dict:
-    """The period's 建议意见 and activities as stored in a report's data (five queries)."""
-    s = suggestion_figures(headquarters, period.start, period.end)
+def participation_data(headquarters, period: Period, *, now: datetime | None = None) -> dict:
+    """The period's 建议意见 and activities as stored in a report's data (six queries). A
+    period still running is counted as at ``now`` (a reply is overdue only once its deadline
+    has passed)."""
+    moment = min(period.end, now) if now is not None else period.end
+    s = suggestion_figures(headquarters, period.start, moment)
     a = activity_figures(headquarters, period.start, period.end)
     return {
         "suggestions": {

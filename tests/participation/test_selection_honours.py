@@ -110,3 +110,10 @@ def test_a_compound_selection_is_a_civilised_estate_honour(
 def test_the_compounds_page_shows_its_honour(client, published, compound, leader):
     body = client_for(client, leader).get(f"/units/{compound.pk}/").content.decode()
     assert "2026年度十佳文明物业" in body
+
+
+def test_the_results_link_to_the_honour_holders_page(client, published, compound, leader):
+    sel, _winners, _moment = published
+    body = client_for(client, leader).get(f"/selections/{sel.pk}/").content.decode()
+    assert f'href="/units/{compound.pk}/"' in body
+    assert "已记入金山花园的荣誉称号" in body

@@ -17,8 +17,9 @@ pytestmark = pytest.mark.django_db
 def test_dashboard_shows_this_months_suggestions_and_activities(people):  # noqa: F811
     data = dashboard_data(people["hq"], date(2026, 3, 31), now=at(3, 31, 22))
     part = data["participation"]
+    # At 22:00 on the 31st: S5 (made at 23:00) is not in yet.
     assert (part["suggestions"]["received"], part["suggestions"]["satisfaction_rate"]) == (
-        4,
+        3,
         "66.7",
     )
     assert part["activities"]["activities"] == 3
@@ -29,7 +30,7 @@ def test_dashboard_shows_this_months_suggestions_and_activities(people):  # noqa
         return [" ".join(row.text_content().split()) for row in rows]
 
     assert texts("dash-suggestions") == [
-        "收到建议 4",
+        "收到建议 3",
         "转为问题 / 交办答复 1 / 2",
         "已答复（其中单位按期答复） 3（1/2）",
         "满意 / 基本满意 / 不满意 1 / 1 / 1",
@@ -46,3 +47,11 @@ def test_dashboard_shows_this_months_suggestions_and_activities(people):  # noqa
     ]
     caption = " ".join(tree.xpath("string(//figure[@id='dash-activities']/figcaption)").split())
     assert caption == "全民参与活动 本月至今 3 项，180 人次，志愿者 35 人次、75.5 小时"
+
+
+def test_month_to_date_counts_as_at_now(people):  # noqa: F811
+    """On the 15th: two suggestions received so far (S2, S3); S3's reply is due on the 20th, so
+    nothing is overdue yet (at the month's end it is)."""
+    data = dashboard_data(people["hq"], date(2026, 3, 15), now=at(3, 15, 12))
+    s = data["participation"]["suggestions"]
+    assert (s["received"], s["overdue_replies"]) == (2, 0)
