@@ -218,10 +218,10 @@ def _drives(s: Sections, data: dict) -> None:
 
 def _participation(s: Sections, data: dict) -> None:
     """全民参与: the representatives' 建议意见 and the activities of each series (SPEC §7); left
-    out of a report compiled before the section existed."""
+    out of a report compiled before the section existed, and of a month without any."""
     part = data.get("participation")
-    if not part:
-        return
+    if not part or not (any(part["suggestions"].values()) or part["activities"]["activities"]):
+        return  # nothing to say this month: the section is left out
     s.heading("全民参与和代表委员建议意见", id="sec-participation")
     s.subheading("代表委员建议意见办理情况")
     s.para(suggestion_line(part["suggestions"]), id="doc-suggestions")
