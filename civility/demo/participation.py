@@ -166,7 +166,7 @@ class _Seeder:
             volunteers = self.rng.randint(5, min(80, participants))
             titles = ACTIVITIES.get(item.name, ("志愿服务活动",))
             running = [d for d in drives if d.start_date <= day <= d.end_date]
-            activities.record_activity(
+            made, _created = activities.record_activity(
                 by=self.liaisons[unit.pk],
                 series=item,
                 organiser=unit,
@@ -180,6 +180,9 @@ class _Seeder:
                 drive=running[0] if running and item.name == "洁净家园在行动" else None,
                 photos=[pictures[count % len(pictures)]] if count % 4 == 0 else [],
             )
+            # Entered on the evening of the day it was held (the 通报 counts what was entered
+            # by the period's end).
+            Activity.objects.filter(pk=made.pk).update(created_at=self._day(days_ago, 20))
             count += 1
         return f"活动 {count} 项"
 
@@ -202,15 +205,24 @@ class _Seeder:
             nomination_deadline=start,
         )
         names = ("金山物业", "海天物业", "禾山物业", "兴隆物业", "湖里物业", "枋湖物业", "康乐物业")
+        # The property companies of the registered 小区 are nominated for their 小区 (a winner's
+        # honour is held by it, shown on its page); the others by name only.
+        compounds = list(
+            Unit.objects.filter(headquarters=self.hq, kind=Unit.Kind.NEIGHBOURHOOD, active=True)
+            .exclude(name__endswith="居民小组")
+            .order_by("order", "id")
+        )
         nominations = []
         for i, name in enumerate(names):
             unit = units[i % len(units)]
+            compound = next((c for c in compounds if c.name[:2] == name[:2]), None)
             made, _ = selections.nominate(
                 done,
                 by=self.liaisons[unit.pk],
                 unit=unit,
-                nominee_kind="unit",
-                nominee=name,
+                nominee_kind="compound" if compound else "unit",
+                nominee=f"{name}（{compound.name}）" if compound else name,
+                nominee_unit=compound,
                 materials=f"{name}管理的小区连续两年无重大投诉，垃圾分类和文明劝导做得扎实。",
             )
             nominations.append(made)
@@ -351,8 +363,10 @@ class _Seeder:
         )
         workflow.announce(problem, "submit", by=liaison)
         self.stamp.at = self._day(days_ago - 4, 10)
-        # 复查通过 closes the problem and, with it, the suggestion (its notice is sent then).
+        # 复查通过 closes the problem and, with it, the suggestion (its notice is sent then);
+        # the demo's transaction has not committed yet, so the suggestion is followed by hand.
         workflow.perform(problem, "approve", by=self.inspector, now=self.stamp.at, notify=False)
+        suggestions.follow_problem(problem.pk, at=self.stamp.at)
         return Suggestion.objects.get(pk=suggestion.pk)
 
     def _fate(self, suggestion, fate, start, site, category) -> None:  # noqa: C901

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from civility.core.exports import Sheet
@@ -141,6 +141,35 @@ def unit_budget_line(unit: Unit, year: int) -> dict:
         "projects": projects,
         "spent_rate": rate_of(spent, allocated),
     }
+
+
+def unit_budget_lines(hq, year: int) -> dict[int, dict]:
+    """``unit_budget_line`` of every unit with money in ``year`` at once (two queries whatever
+    the number of units): {unit pk: line}; a unit without allocation or spending is absent."""
+    in_year = {"project__headquarters": hq, "project__year": year}
+    lines: dict[int, dict] = {}
+    for unit_id, allocated, projects in (
+        Allocation.objects.filter(**in_year)
+        .values("unit")
+        .annotate(total=Sum("amount"), projects=Count("project", distinct=True))
+        .values_list("unit", "total", "projects")
+        .order_by()
+    ):
+        lines[unit_id] = {"year": year, "allocated": allocated, "spent": ZERO, "projects": projects}
+    for unit_id, spent in (
+        Spending.objects.filter(unit__isnull=False, **in_year)
+        .values("unit")
+        .annotate(total=Sum("amount"))
+        .values_list("unit", "total")
+        .order_by()
+    ):
+        line = lines.setdefault(
+            unit_id, {"year": year, "allocated": ZERO, "spent": ZERO, "projects": 0}
+        )
+        line["spent"] = spent
+    for line in lines.values():
+        line["spent_rate"] = rate_of(line["spent"], line["allocated"])
+    return lines
 
 
 # --- .xlsx ------------------------------------------------------------------------------------

@@ -100,10 +100,16 @@ def suggestion_figures(hq, start: date | datetime, end: date | datetime) -> dict
 
 
 def activity_figures(hq, start: date | datetime, end: date | datetime) -> dict:
-    """Activities held in ``[start, end)``: how many, people, volunteers and their hours, the
-    organising units, and the same per series (every active series, also those without any)."""
+    """Activities held in ``[start, end)`` and entered by ``end``: how many, people, volunteers
+    and their hours, the organising units, and the same per series (every active series, also
+    those without any, and any inactive one that had activities in the period).
+
+    As at ``end``: an activity entered after the period's end (late, by a liaison) is not in the
+    period's figures, so that compiling an ended month again gives the same numbers."""
     first, stop = _as_date(start), _as_date(end)
-    held = Activity.objects.filter(headquarters=hq, date__gte=first, date__lt=stop)
+    held = Activity.objects.filter(
+        headquarters=hq, date__gte=first, date__lt=stop, created_at__lt=_as_datetime(end)
+    )
     sums = {
         "activities": Count("id"),
         "participants": Sum("participants", default=0),
@@ -113,7 +119,10 @@ def activity_figures(hq, start: date | datetime, end: date | datetime) -> dict:
     totals = held.aggregate(**sums, units=Count("organiser", distinct=True))
     per_series = {row["series"]: row for row in held.values("series").annotate(**sums).order_by()}
     series = []
-    for item in ActivitySeries.objects.filter(headquarters=hq, active=True).order_by("order", "id"):
+    shown = ActivitySeries.objects.filter(headquarters=hq).filter(
+        Q(active=True) | Q(pk__in=list(per_series))
+    )
+    for item in shown.order_by("order", "id"):
         row = per_series.get(item.pk, {})
         series.append(
             {

@@ -5,7 +5,7 @@
 
 Results can be published only after the 公示 period has ended (the day after its last day).
 Each change is a compare-and-swap on (status, version). The winners are SelectionResult rows;
-``record_winner_honour`` is where they become honours once the campaign's honours exist.
+``record_winner_honour`` records a unit's or 小区's win as a campaign honour too.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civility.campaign.honours import award
+from civility.campaign.models import Honour
 from civility.core.errors import Conflict, NotAllowed
 from civility.core.permissions import is_secretariat
 from civility.org.models import Unit
@@ -195,13 +197,54 @@ def publish_results(selection: Selection, *, by, now: datetime | None = None) ->
             for rank, nomination in enumerate(winners, start=1)
         ]
         for result in results:
-            record_winner_honour(result)
+            record_winner_honour(result, by=by, at=now)
     return selection
 
 
-def record_winner_honour(result: SelectionResult) -> None:
-    """Where a winner becomes an honour (文明荣誉称号, SPEC §7) once ``civility.campaign`` holds
-    honours: the lead wires it to create the honour for ``result.nomination.nominee_unit`` (units
-    and 小区; people, families and projects keep the SelectionResult only). Until then the
-    SelectionResult is the record."""
-    return None
+# The campaign honour each selection's winners hold; the full name (title) says which.
+HONOUR_KINDS = {
+    Selection.Kind.PROPERTY: Honour.Kind.TOP_PROPERTY,
+    Selection.Kind.HARMONIOUS_COMPOUND: Honour.Kind.CIVILISED_ESTATE,
+}
+HONOUR_NOMINEES = (Nomination.NomineeKind.UNIT, Nomination.NomineeKind.COMPOUND)
+
+
+def record_winner_honour(result: SelectionResult, *, by, at: datetime | None = None):
+    """A unit or 小区 winner holds its title as a campaign honour (文明荣誉称号, SPEC §7: 区级,
+    awarded in the selection's year by the headquarters), linked to the result; the Honour or
+    None. People, families and projects (and a unit nominee not chosen from the register) keep
+    the SelectionResult only. Idempotent: a result already linked, or an honour the unit already
+    holds for the same title and year, is not recorded twice."""
+    if result.honour_id is not None:
+        return result.honour
+    nomination = result.nomination
+    unit = nomination.nominee_unit
+    if unit is None or nomination.nominee_kind not in HONOUR_NOMINEES:
+        return None
+    selection = result.selection
+    kind = HONOUR_KINDS.get(selection.kind, Honour.Kind.OTHER)
+    level = Honour.Level.DISTRICT
+    honour = Honour.objects.filter(
+        unit=unit, kind=kind, level=level, year_awarded=selection.year
+    ).first()
+    if honour is not None and honour.title not in ("", result.title):
+        return None  # another title of the same kind and year: the result stays the record
+    if honour is None:
+        honour = award(
+            hq=selection.headquarters,
+            by=by,
+            unit=unit,
+            kind=kind,
+            level=level,
+            year_awarded=selection.year,
+            title=result.title,
+            awarded_by=selection.headquarters.name,
+            note=_("%(selection)s第%(rank)s名")
+            % {"selection": selection.title, "rank": result.rank},
+            at=at,
+        )
+    if hasattr(honour, "selection_result") and honour.selection_result.pk != result.pk:
+        return honour  # already the record of another result (the same title twice)
+    SelectionResult.objects.filter(pk=result.pk).update(honour=honour)
+    result.honour = honour
+    return honour

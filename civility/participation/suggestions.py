@@ -14,7 +14,7 @@ what it needs and who is told. ``perform`` is the one function every change goes
 checks person and state, swaps the status with a compare-and-swap on (status, version) in a
 transaction, writes one append-only SuggestionEvent and queues the notices for after the commit.
 ``convert`` creates the problems through the problem workflow first; ``problem_event_saved``
-closes a converted suggestion when the last of its problems is closed.
+closes a converted suggestion, after the commit, when the last of its problems is closed.
 """
 
 from __future__ import annotations
@@ -451,7 +451,8 @@ def convert(
 
 
 def follow_problem(problem_id: int, *, at: datetime | None = None) -> list[Suggestion]:
-    """Close (办结) every converted suggestion of this problem whose problems are all finished."""
+    """Close (办结) every converted suggestion of this problem whose problems are all finished,
+    and tell its representative; the suggestions closed. Running it again changes nothing."""
     closed = []
     waiting = Suggestion.objects.filter(problems=problem_id, status=Status.CONVERTED)
     for suggestion in waiting:
@@ -460,17 +461,22 @@ def follow_problem(problem_id: int, *, at: datetime | None = None) -> list[Sugge
         try:
             suggestion = perform(suggestion, Action.CLOSE, by=None, now=at, notify=False)
         except Conflict:
-            continue  # someone else's transaction closed it first
-        # Inside the transaction that closed the problem: told now, or not at all.
-        send_notices(
-            suggestion, suggestion.events.get(action=Action.CLOSE, at=suggestion.closed_at)
-        )
+            continue  # someone else closed it first
+        event = suggestion.events.filter(action=Action.CLOSE).order_by("-at", "-id").first()
+        send_notices(suggestion, event)
         closed.append(suggestion)
     return closed
 
 
 @receiver(post_save, sender=ProblemEvent, dispatch_uid="participation.follow_problems")
 def problem_event_saved(sender, instance: ProblemEvent, created: bool, raw: bool = False, **kw):
-    """A problem reached 已销号 or 已作废: its suggestions may be done (same transaction)."""
-    if created and not raw and instance.to_status in FINISHED:
-        follow_problem(instance.problem_id, at=instance.at)
+    """A problem made of a suggestion reached 已销号 or 已作废: once that is committed, its
+    suggestions may be done. After the commit, so that closing a problem never waits for, or
+    fails with, the suggestions it came from (``robust``: a failure is logged; running
+    ``follow_problem`` again repairs it). Other events and other problems are not followed."""
+    if not created or raw or instance.to_status not in FINISHED:
+        return
+    if instance.problem.source != Problem.Source.SUGGESTION:
+        return
+    problem_id, at = instance.problem_id, instance.at
+    transaction.on_commit(lambda: follow_problem(problem_id, at=at), robust=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from civility.reports import document as doc
 from civility.reports.layout import Layout, Sections, Table, build, case_text, overview_table
 from civility.reports.models import Report
+from civility.reports.participation import activity_line, suggestion_line
 
 DASH = doc.DASH
 REQUIREMENTS_PROMPT = "（请填写整改要求和下一步工作。）"
@@ -215,6 +216,40 @@ def _drives(s: Sections, data: dict) -> None:
         )
 
 
+def _participation(s: Sections, data: dict) -> None:
+    """全民参与: the representatives' 建议意见 and the activities of each series (SPEC §7); left
+    out of a report compiled before the section existed, and of a month without any."""
+    part = data.get("participation")
+    if not part or not (any(part["suggestions"].values()) or part["activities"]["activities"]):
+        return  # nothing to say this month: the section is left out
+    s.heading("全民参与和代表委员建议意见", id="sec-participation")
+    s.subheading("代表委员建议意见办理情况")
+    s.para(suggestion_line(part["suggestions"]), id="doc-suggestions")
+    s.subheading("全民参与活动")
+    activities = part["activities"]
+    s.para(activity_line(activities), id="doc-activities")
+    if activities["activities"]:
+        s.table(
+            Table(
+                ("活动系列", "活动（项）", "参与（人次）", "志愿者（人次）", "志愿服务（小时）"),
+                [
+                    [
+                        row["name"],
+                        row["activities"],
+                        row["participants"],
+                        row["volunteers"],
+                        row["volunteer_hours"],
+                    ]
+                    for row in activities["series"]
+                ],
+                id="activity-table",
+                css="rd-narrow",
+                numeric=(1, 2, 3, 4),
+                widths=(3, 1.3, 1.5, 1.6, 1.8),
+            )
+        )
+
+
 def monthly_body(s: Sections, report: Report, data: dict, narrative: dict) -> None:
     s.heading("总体情况", id="sec-overview")
     s.text(narrative.get("overview", ""), editable="overview")
@@ -235,6 +270,7 @@ def monthly_body(s: Sections, report: Report, data: dict, narrative: dict) -> No
     _work(s, data, narrative)
     _problems(s, data, narrative)
     _drives(s, data)
+    _participation(s, data)
     s.heading("整改要求和下一步工作", id="sec-requirements")
     s.text(
         narrative.get("requirements", ""),

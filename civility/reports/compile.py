@@ -25,6 +25,7 @@ from civility.core.roles import Role
 from civility.reports import figures, score_rows, scoring, sections
 from civility.reports import narrative as texts
 from civility.reports.models import Report, ReportRead
+from civility.reports.participation import participation_data
 from civility.supervision.notifications.models import Notification
 from civility.supervision.notifications.services import notify
 from civility.supervision.problems.models import Sequence
@@ -120,6 +121,7 @@ def monthly_data(headquarters, period: Period, *, now=None) -> dict:
         "teams": sections.team_work(headquarters, period, moment),
         "commentary": sections.commentary(headquarters, period, moment),
         "drives": sections.drive_progress(headquarters, period, moment),
+        "participation": participation_data(headquarters, period, now=now),
         "problems": figures_now.problem_rows(),
     }
 

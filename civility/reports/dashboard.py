@@ -24,6 +24,7 @@ from civility.core.periods import Period
 from civility.org.models import Unit
 from civility.reports import annual, scoring
 from civility.reports import counts as counting
+from civility.reports.participation import participation_data
 from civility.supervision.problems.models import Problem
 
 TREND_MONTHS = 12
@@ -236,6 +237,8 @@ def dashboard_data(headquarters, today: date, *, now: datetime | None = None) ->
         "categories": categories,
         "status": status,
         "overdue_units": overdue_units,
+        # 全民参与 month to date: the 通报's 建议意见 and activities of this month so far.
+        "participation": participation_data(headquarters, period, now=now),
         # What static/civility/dashboard.js draws (through json_script: numbers, names, links).
         "charts": {
             "trend": trend,

@@ -127,6 +127,7 @@ def _monthly(data: dict) -> list[Sheet]:
                 ],
             )
         )
+    sheets += _participation(data)
     sheets.append(
         Sheet(
             "问题清单",
@@ -135,6 +136,29 @@ def _monthly(data: dict) -> list[Sheet]:
         )
     )
     return sheets
+
+
+def _participation(data: dict) -> list[Sheet]:
+    """The 全民参与 section's activity table (numbers as numbers)."""
+    part = data.get("participation")
+    if not part or not part["activities"]["activities"]:
+        return []
+    return [
+        Sheet(
+            "全民参与活动",
+            ("活动系列", "活动（项）", "参与（人次）", "志愿者（人次）", "志愿服务（小时）"),
+            [
+                [
+                    row["name"],
+                    row["activities"],
+                    row["participants"],
+                    row["volunteers"],
+                    doc.number(row["volunteer_hours"]),
+                ]
+                for row in part["activities"]["series"]
+            ],
+        )
+    ]
 
 
 def _weekly(data: dict) -> list[Sheet]:

@@ -1,7 +1,7 @@
 """Activities: entering them (a liaison for their unit only), the series page's counts by unit and
 month, and the figures for the 通报 (activity_figures, suggestion_figures)."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -106,6 +106,9 @@ def test_activity_figures_for_a_month(hq, street, department, liaison, other_lia
         other_liaison, department, series=series["洁净家园在行动"], day=date(2008, 3, 15)
     )
     helpers.activity(liaison, street, series=series["洁净家园在行动"], day=date(2008, 4, 1))
+    for activity in Activity.objects.all():  # each entered on the day it was held
+        entered = timezone.make_aware(datetime.combine(activity.date, time(20)))
+        Activity.objects.filter(pk=activity.pk).update(created_at=entered)
     figures = activity_figures(hq, march.start, march.end)
     assert {k: figures[k] for k in ("activities", "participants", "volunteers", "units")} == {
         "activities": 3,

@@ -64,7 +64,15 @@ def test_site_search_ranks_names_first(client, representative, site):
 
 
 def test_secretariat_converts_on_the_page_and_the_representative_follows(
-    client, hq, site, street, secretariat, representative, liaison, inspector
+    client,
+    hq,
+    site,
+    street,
+    secretariat,
+    representative,
+    liaison,
+    inspector,
+    django_capture_on_commit_callbacks,
 ):
     suggestion = helpers.suggestion(representative, hq, site=site, photos=[photo("red")])
     category = ProblemCategory.objects.get(name="暴露垃圾")
@@ -93,7 +101,8 @@ def test_secretariat_converts_on_the_page_and_the_representative_follows(
 
     # The liaison fixes it, the inspector approves: the suggestion is 已办结.
     problem = workflow.perform(problem, "submit", by=liaison, note="已清理", photos=[photo()])
-    workflow.perform(problem, "approve", by=inspector)
+    with django_capture_on_commit_callbacks(execute=True):  # followed after the commit
+        workflow.perform(problem, "approve", by=inspector)
     client_for(client, representative)
     page = client.get(reverse("suggestion_detail", args=[suggestion.pk])).content.decode()
     assert problem.number in page and "已销号" in page and "已办结" in page

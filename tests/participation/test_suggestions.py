@@ -254,12 +254,57 @@ def test_convert_rolls_back_the_problems_when_the_suggestion_moved(submitted, si
     assert Problem.objects.count() == before
 
 
-def test_voided_problem_counts_as_finished(submitted, site, secretariat):
+def test_voided_problem_counts_as_finished(
+    submitted, site, secretariat, django_capture_on_commit_callbacks
+):
     category = ProblemCategory.objects.get(name="暴露垃圾")
     suggestion = suggestions.convert(
         submitted, [ProblemDraft(site, category, "垃圾")], by=secretariat
     )
     problem = suggestion.problems.get()
-    workflow.perform(problem, W.VOID, by=secretariat, note="与已有问题重复")
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.perform(problem, W.VOID, by=secretariat, note="与已有问题重复")
     suggestion.refresh_from_db()
     assert suggestion.status == S.CLOSED
+
+
+def test_the_suggestion_follows_its_problems_only_after_the_commit(
+    submitted, site, secretariat, liaison, inspector, representative,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    category = ProblemCategory.objects.get(name="暴露垃圾")
+    suggestion = suggestions.convert(
+        submitted, [ProblemDraft(site, category, "垃圾", unit=liaison.unit)], by=secretariat
+    )
+    problem = suggestion.problems.get()
+    problem = workflow.perform(problem, W.SUBMIT, by=liaison, note="已整改", photos=[photo()])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        closed = workflow.perform(problem, W.APPROVE, by=inspector)
+    # Closed problem committed first; the suggestion is still 办理中 until the callback runs.
+    assert Suggestion.objects.get(pk=suggestion.pk).status == S.CONVERTED
+    follow = [c for c in callbacks if getattr(c, "__qualname__", "").startswith("problem_event")]
+    assert len(follow) == 1
+    follow[0]()
+    suggestion.refresh_from_db()
+    assert (suggestion.status, suggestion.closed_at) == (S.CLOSED, closed.closed_at)
+    assert notes_of(representative)[-1].endswith("转办的问题已全部办结，请评价办理结果。")
+    # Running it again (a repair after a failure) changes nothing.
+    assert suggestions.follow_problem(problem.pk) == []
+    assert suggestion.events.filter(action=Action.CLOSE).count() == 1
+
+
+def test_only_finishing_events_of_suggestion_problems_are_followed(
+    submitted, site, secretariat, liaison, inspector, django_capture_on_commit_callbacks
+):
+    category = ProblemCategory.objects.get(name="暴露垃圾")
+    suggestion = suggestions.convert(
+        submitted, [ProblemDraft(site, category, "垃圾", unit=liaison.unit)], by=secretariat
+    )
+    problem = suggestion.problems.get()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        problem = workflow.perform(problem, W.SUBMIT, by=liaison, note="已整改", photos=[photo()])
+    assert not [c for c in callbacks if "problem_event" in getattr(c, "__qualname__", "")]
+    other, _ = workflow.report_problem(by=inspector, site=site, category=category, description="x")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        workflow.perform(other, W.VOID, by=secretariat, note="重复")
+    assert not [c for c in callbacks if "problem_event" in getattr(c, "__qualname__", "")]

@@ -146,8 +146,9 @@ class Nomination(models.Model):
 
 
 class SelectionResult(models.Model):
-    """A winner of a published selection. When the campaign's honours exist, the lead wires
-    ``selections.record_winner_honour`` to turn each into an honour as well."""
+    """A winner of a published selection. A unit or 小区 winner also holds it as a campaign
+    honour (``selections.record_winner_honour`` links it here); people, families and projects
+    keep this record only."""
 
     selection = models.ForeignKey(
         Selection, verbose_name=_("评选"), on_delete=models.PROTECT, related_name="results"
@@ -158,6 +159,15 @@ class SelectionResult(models.Model):
     rank = models.PositiveSmallIntegerField(_("名次"))
     title = models.CharField(_("荣誉称号"), max_length=100)
     recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    honour = models.OneToOneField(
+        "campaign.Honour",
+        verbose_name=_("荣誉称号记录"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="selection_result",
+    )
 
     class Meta:
         verbose_name = _("评选结果")

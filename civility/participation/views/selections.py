@@ -131,7 +131,7 @@ def selection_detail(request, pk):
         "nominations": list(_nominations(user, selection)),
         "results": list(
             SelectionResult.objects.filter(selection=selection).select_related(
-                "nomination", "nomination__unit"
+                "nomination", "nomination__unit", "honour__unit"
             )
         ),
         "manage": manage,

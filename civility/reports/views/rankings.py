@@ -29,6 +29,7 @@ from civility.core.htmx import MODAL_BODY, wants_partial
 from civility.core.params import parse_id
 from civility.core.periods import MONTH, Period
 from civility.org.models import Headquarters, Unit
+from civility.participation.budget import unit_budget_lines
 from civility.reports import annual as yearly
 from civility.reports import scoring
 from civility.reports.models import Report, Veto
@@ -78,6 +79,8 @@ ANNUAL_HEADERS = [
     "否决理由",
     "评先评优资格",
 ]
+# 投入保障 (SPEC §7): each unit's money of the year, after the assessment's own columns.
+BUDGET_HEADERS = ["下达资金（万元）", "已支出（万元）"]
 VETO_HEADERS = ["年度", "单位", "类别", "否决理由", "决定人", "决定时间"]
 YEAR_LINKS = 10
 
@@ -315,6 +318,11 @@ def annual_export_row(row: yearly.AnnualScore) -> list:
     ]
 
 
+def budget_cells(line: dict | None) -> list:
+    """下达 and 支出 of a unit's 投入保障 line (empty cells for a unit without money)."""
+    return [line["allocated"], line["spent"]] if line else [None, None]
+
+
 @login_required
 def annual(request, year: int):
     """年度考评 of every 文明委成员单位 (SPEC §6), with 一票否决 and 评先评优资格."""
@@ -329,9 +337,14 @@ def annual(request, year: int):
     if year > today.year or year < min(hq.start_date.year, today.year - YEAR_LINKS):
         raise Http404("没有这一年度的考评")
     results = yearly.annual_assessment(hq, year)
+    budget = unit_budget_lines(hq, year)
     export_format = request.GET.get("_export")
     if export_format in FORMATS:
-        sheet = Sheet(f"{year}年度考评", ANNUAL_HEADERS, [annual_export_row(r) for r in results])
+        sheet = Sheet(
+            f"{year}年度考评",
+            [*ANNUAL_HEADERS, *BUDGET_HEADERS],
+            [[*annual_export_row(r), *budget_cells(budget.get(r.unit_id))] for r in results],
+        )
         filename = f"annual-{hq.code}-{year}.{export_format}"
         return export_response(export_format, filename, [sheet])
     keep = _hq_query(request, hq)
@@ -340,7 +353,13 @@ def annual(request, year: int):
     for row in results:
         if not groups or groups[-1]["kind"] != row.kind:
             groups.append({"kind": row.kind, "label": row.kind_label, "rows": []})
-        groups[-1]["rows"].append({"score": row, "band_class": BAND_CLASS.get(row.grade, "")})
+        groups[-1]["rows"].append(
+            {
+                "score": row,
+                "band_class": BAND_CLASS.get(row.grade, ""),
+                "budget": budget.get(row.unit_id),
+            }
+        )
     policy = results.policy
     context = {
         "hq": hq,
