@@ -113,9 +113,8 @@ class Command(BaseCommand):
         started = clock.monotonic()
         seeder = Seeder(hq, seed=seed, months=months, problems=problems, now=timezone.now())
         seeder.run()
-        participation = seed_participation(hq, now=seeder.now, seed=seed)
         self.print_summary(seeder, seed, months, clock.monotonic() - started)
-        self.stdout.write(participation)
+        self.stdout.write(seeder.participation)
 
     def print_summary(self, seeder: Seeder, seed: int, months: int, seconds: float) -> None:
         hq, now = seeder.hq, seeder.now
@@ -240,6 +239,8 @@ class Seeder:
             campaign_demo.link_recurrences(problems)
             self._commentaries(inspections, problems)
             self._backdate(inspections)
+            # Suggestions and activities before the bulletins, so the published months carry them.
+            self.participation = seed_participation(self.hq, now=self.now, seed=self.seed)
             self.bulletins = publish_history(self)
             campaign_demo.seed_levers(self.hq, self.secretariat, self.leader, now=self.now)
             self.outbox.flush()
