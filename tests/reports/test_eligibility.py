@@ -3,13 +3,18 @@ path (``civility.reports.eligibility``). On the hand-worked March of conftest.py
 B1 (praised in the month's commentary) and D3 (departments' first, total 100.0: three problems
 due, three closed on time)."""
 
+import io
+import re
 from datetime import date
 from decimal import Decimal
 
+import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from civility.campaign import accountability
-from civility.campaign.models import Accountability
+from civility.campaign import accountability, honours
+from civility.campaign.models import Accountability, Honour
 from civility.reports import annual, scoring
 from civility.reports.eligibility import ineligible_units
 from civility.reports.models import Veto
@@ -125,3 +130,69 @@ def test_annual_disqualified_unit_keeps_its_grade_and_is_not_eligible(march):
         "不合格", False, True, "发生重大不文明事件",
     )  # fmt: skip
     assert d2.ineligible_reason == "一票否决：发生重大不文明事件"
+
+
+# --- the annual assessment page -----------------------------------------------------------------
+
+
+def annual_page(client, d, export=""):
+    client.force_login(d["leader"])
+    suffix = f"&_export={export}" if export else ""
+    return client.get(f"/rankings/annual/2026/?hq={d['hq'].pk}{suffix}")
+
+
+def levers_cell(html: str, unit_id: int) -> str:
+    row = html.split(f'<tr data-unit="{unit_id}"', 1)[1].split("</tr>", 1)[0]
+    cell = row.split('class="wrap levers">', 1)[1].split("</td>", 1)[0]
+    return " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+
+
+def test_annual_page_shows_each_units_records_and_honours(client, march):
+    d = march
+    d3_published_january_and_february(d)
+    disqualify(d, "D3", date(2026, 6, 1))
+    accountability.record(
+        hq=d["hq"], by=d["secretariat"], unit=d["u"]["D2"],
+        measure=Accountability.Measure.INTERVIEW,
+        reason="逾期未整改", on=date(2026, 3, 20), person_name="李四", person_title="副局长",
+    )  # fmt: skip
+    kept = honours.award(
+        hq=d["hq"], by=d["secretariat"], unit=d["u"]["D3"], kind=Honour.Kind.CIVILISED_UNIT,
+        level=Honour.Level.CITY, year_awarded=2025,
+    )  # fmt: skip
+    honours.change_status(
+        kept, to=Honour.Status.WARNING, reason="取消评先评优资格", by=d["secretariat"]
+    )
+    honours.award(
+        hq=d["hq"], by=d["secretariat"], unit=d["u"]["D3"], kind=Honour.Kind.OTHER,
+        level=Honour.Level.DISTRICT, year_awarded=2027, title="以后的称号",
+    )  # fmt: skip
+    html = annual_page(client, d).content.decode()
+    assert levers_cell(html, d["u"]["D3"].pk) == (
+        "6月1日 取消评先评优资格：两次列入黑榜 市级文明单位（2025年，黄牌警告）"
+    )
+    assert levers_cell(html, d["u"]["D2"].pk) == "3月20日 约谈（李四）：逾期未整改"
+    assert levers_cell(html, d["u"]["D1"].pk) == "—"
+    assert "取消评先评优资格：两次列入黑榜</small>" in html  # beside D3's 否
+    rows = openpyxl.load_workbook(io.BytesIO(annual_page(client, d, "xlsx").content)).active
+    by_name = {r[1]: r for r in rows.iter_rows(values_only=True)}
+    assert by_name["D3"][12:] == (
+        "否", "取消评先评优资格：两次列入黑榜", "6月1日 取消评先评优资格：两次列入黑榜",
+        "市级文明单位（2025年，黄牌警告）",
+    )  # fmt: skip
+
+
+def test_annual_page_queries_do_not_grow_with_records_and_honours(client, march):
+    d = march
+    annual_page(client, d)  # warm caches (sessions, content types)
+    with CaptureQueriesContext(connection) as few:
+        assert annual_page(client, d).status_code == 200
+    for unit, day in [("D1", 3), ("D2", 4), ("D3", 5), ("A", 6)]:
+        disqualify(d, unit, date(2026, 3, day))
+        honours.award(
+            hq=d["hq"], by=d["secretariat"], unit=d["u"][unit], kind=Honour.Kind.CIVILISED_UNIT,
+            level=Honour.Level.DISTRICT, year_awarded=2025,
+        )  # fmt: skip
+    with CaptureQueriesContext(connection) as many:
+        assert annual_page(client, d).status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)

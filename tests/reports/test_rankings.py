@@ -287,16 +287,17 @@ def test_annual_shows_the_veto_grade_and_eligibility(client, march):
     assert response.status_code == 200
     html = response.content.decode()
     tables = Tables(html).tables
-    # 单位, 计分月数, 月度平均分, 责任分解, 结对社区平均分, 年度得分, 等次, 一票否决, 评先评优资格
+    # 单位, 计分月数, 月度平均分, 责任分解, 结对社区平均分, 年度得分, 等次, 一票否决, 评先评优资格,
+    # 问责记录与荣誉称号
     d1 = next(r for r in tables["department"] if r[0] == "D1")
     assert d1 == [
         "D1", "3", "65.6", "0/0", "86.3", "69.7无到期责任分解，按月度总分计", "不合格",
-        "一票否决 发生重大不文明事件", "否",
+        "一票否决 发生重大不文明事件", "否", "—",
     ]  # fmt: skip
-    # 单位, 计分月数, 月度平均分, 责任分解, 年度得分, 等次, 一票否决, 评先评优资格
+    # 单位, 计分月数, 月度平均分, 责任分解, 年度得分, 等次, 一票否决, 评先评优资格, 问责与荣誉
     assert tables["street"] == [
-        ["A", "3", "84.5", "1/2", "74.2", "合格", "—", "否"],
-        ["B", "1", "—", "0/0", "—", "未考评", "—", "否"],
+        ["A", "3", "84.5", "1/2", "74.2", "合格", "—", "否", "—"],
+        ["B", "1", "—", "0/0", "—", "未考评", "—", "否", "—"],
     ]
     assert "community" not in tables  # communities are not 文明委成员单位
     assert "一票否决 1 个" in html
@@ -314,7 +315,8 @@ def test_annual_xlsx_export_matches_the_page(client, march):
     )
     assert rows[0] == (
         "类别", "单位", "计分月数", "月度平均分", "到期责任分解", "按期完成", "结对社区平均分",
-        "年度得分", "等次", "说明", "一票否决", "否决理由", "评先评优资格",
+        "年度得分", "等次", "说明", "一票否决", "否决理由", "评先评优资格", "不具备资格原因",
+        "问责记录", "荣誉称号",
     )  # fmt: skip
     by_name = {r[1]: r for r in rows[1:]}
     assert sorted(by_name) == ["A", "B", "D1", "D2", "D3"]

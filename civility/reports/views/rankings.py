@@ -30,7 +30,7 @@ from civility.core.params import parse_id
 from civility.core.periods import MONTH, Period
 from civility.org.models import Headquarters, Unit
 from civility.reports import annual as yearly
-from civility.reports import scoring
+from civility.reports import annual_records, scoring
 from civility.reports.models import Report, Veto
 from civility.reports.permissions import (
     can_record_veto,
@@ -77,6 +77,9 @@ ANNUAL_HEADERS = [
     "一票否决",
     "否决理由",
     "评先评优资格",
+    "不具备资格原因",
+    "问责记录",
+    "荣誉称号",
 ]
 VETO_HEADERS = ["年度", "单位", "类别", "否决理由", "决定人", "决定时间"]
 YEAR_LINKS = 10
@@ -297,7 +300,7 @@ def _annual_url(hq, year: int, keep: dict) -> str:
     return f"{url}?{urlencode(keep)}" if keep else url
 
 
-def annual_export_row(row: yearly.AnnualScore) -> list:
+def annual_export_row(row: yearly.AnnualScore, levers: annual_records.UnitLevers) -> list:
     return [
         row.kind_label,
         row.name,
@@ -312,6 +315,9 @@ def annual_export_row(row: yearly.AnnualScore) -> list:
         "是" if row.vetoed else "",
         row.veto_reason,
         "是" if row.eligible else "否",
+        row.ineligible_reason,
+        "；".join(levers.record_lines),
+        "；".join(levers.honour_lines),
     ]
 
 
@@ -329,9 +335,14 @@ def annual(request, year: int):
     if year > today.year or year < min(hq.start_date.year, today.year - YEAR_LINKS):
         raise Http404("没有这一年度的考评")
     results = yearly.annual_assessment(hq, year)
+    levers = annual_records.levers_by_unit(hq, year, [r.unit_id for r in results])
     export_format = request.GET.get("_export")
     if export_format in FORMATS:
-        sheet = Sheet(f"{year}年度考评", ANNUAL_HEADERS, [annual_export_row(r) for r in results])
+        sheet = Sheet(
+            f"{year}年度考评",
+            ANNUAL_HEADERS,
+            [annual_export_row(r, levers[r.unit_id]) for r in results],
+        )
         filename = f"annual-{hq.code}-{year}.{export_format}"
         return export_response(export_format, filename, [sheet])
     keep = _hq_query(request, hq)
@@ -340,7 +351,13 @@ def annual(request, year: int):
     for row in results:
         if not groups or groups[-1]["kind"] != row.kind:
             groups.append({"kind": row.kind, "label": row.kind_label, "rows": []})
-        groups[-1]["rows"].append({"score": row, "band_class": BAND_CLASS.get(row.grade, "")})
+        groups[-1]["rows"].append(
+            {
+                "score": row,
+                "band_class": BAND_CLASS.get(row.grade, ""),
+                "levers": levers[row.unit_id],
+            }
+        )
     policy = results.policy
     context = {
         "hq": hq,
