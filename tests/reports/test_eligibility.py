@@ -196,3 +196,23 @@ def test_annual_page_queries_do_not_grow_with_records_and_honours(client, march)
     with CaptureQueriesContext(connection) as many:
         assert annual_page(client, d).status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_honours_review_reads_the_annual_grade(march):
+    """D2: January 50.0 and February 40.0 (published), March live 66.7 (P8 and P13 closed on time,
+    P14 open: 2 of 3) → mean 52.2 → 不合格, which proposes a 黄牌警告 for its honour."""
+    d = march
+    for month, total in [(1, "50.0"), (2, "40.0")]:
+        publish_month(d["hq"], month, [
+            {"unit_id": d["u"]["D2"].pk, "unit": "D2", "total": total, "assessed": True},
+        ])  # fmt: skip
+    honour = honours.award(
+        hq=d["hq"], by=d["secretariat"], unit=d["u"]["D2"], kind=Honour.Kind.CIVILISED_UNIT,
+        level=Honour.Level.DISTRICT, year_awarded=2025,
+    )  # fmt: skip
+    grade = {r.name: r for r in annual.annual_assessment(d["hq"], 2026, through_month=3)}["D2"]
+    assert (grade.score, grade.grade) == (Decimal("52.2"), "不合格")
+    rows = honours.review(d["hq"], 2026)
+    assert [(r.honour.pk, r.proposal, r.reasons) for r in rows] == [
+        (honour.pk, "warn", ["年度考评不合格"])
+    ]
