@@ -67,6 +67,14 @@ def drives_section(request) -> dict | None:
     sites = recurrence_rates.rates_by_site(this_month)[:HOME_SITES]
     for row in sites:
         row.url = problems_url(q=row.name, recurring="yes", date_from=f"{month.first:%Y-%m-%d}")
+    # Per unit and per category too (SPEC §7: 回潮率 per unit, site and category).
+    since = f"{month.first:%Y-%m-%d}"
+    units = recurrence_rates.rates_by_unit(this_month, only_recurring=True)[:HOME_SITES]
+    for row in units:
+        row.url = problems_url(unit=row.key, recurring="yes", date_from=since)
+    categories = recurrence_rates.rates_by_category(this_month, only_recurring=True)[:HOME_SITES]
+    for row in categories:
+        row.url = problems_url(category=row.key, recurring="yes", date_from=since)
     if not running and not recurrence.recurring:
         return None
     return {
@@ -74,6 +82,8 @@ def drives_section(request) -> dict | None:
         "month_recurrence": recurrence,
         "month_recurrence_url": problems_url(recurring="yes", date_from=f"{month.first:%Y-%m-%d}"),
         "month_recurrence_sites": sites,
+        "month_recurrence_units": units,
+        "month_recurrence_categories": categories,
     }
 
 

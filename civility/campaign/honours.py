@@ -5,7 +5,7 @@ confirms or dismisses each one with a note.
 Review rules for year Y, for each honour a unit holds (有效 or 黄牌警告):
 - 撤销 proposed for a 一票否决 of Y, or a 取消评先评优资格 of Y;
 - 黄牌警告 proposed for any other 问责 of Y, for 2 or more months on the published 黑榜 in Y,
-  and for an annual grade of 不合格 (``civility.reports.scoring.annual_assessment``);
+  and for an annual grade of 不合格 (``civility.reports.annual.annual_assessment``);
 - a warning reason for an honour already warned before (not by this review) proposes 撤销.
 """
 
@@ -28,7 +28,7 @@ from civility.campaign.models import (
 )
 from civility.campaign.permissions import can_decide_honour_review, can_manage_honours
 from civility.core.errors import Conflict, NotAllowed, Refused
-from civility.reports import scoring
+from civility.reports import annual
 from civility.reports.models import Veto
 
 Status = Honour.Status
@@ -137,13 +137,10 @@ class ReviewRow:
         return "；".join(self.reasons)
 
 
-def _annual_grades(hq, year: int) -> dict[int, str] | None:
-    """{unit pk: annual grade}, or None when the annual assessment cannot be computed."""
-    try:
-        rows = scoring.annual_assessment(hq, year)
-    except Exception:  # noqa: BLE001 - an unfinished year must not break the review page
-        return None
-    return {row.unit_id: row.grade for row in rows if getattr(row, "grade", "")}
+def _annual_grades(hq, year: int) -> dict[int, str]:
+    """{unit pk: annual grade} of the 文明委成员单位 (a year not begun has no ended month: its
+    units are 未考评)."""
+    return {row.unit_id: row.grade for row in annual.annual_assessment(hq, year) if row.grade}
 
 
 def review(hq, year: int, *, grades: dict[int, str] | None = None) -> list[ReviewRow]:
@@ -175,7 +172,7 @@ def review(hq, year: int, *, grades: dict[int, str] | None = None) -> list[Revie
         measures.setdefault(unit_id, Counter())[measure] += 1
     black = {pk: len(months) for pk, months in black_listings(hq, years={year}).items()}
     if grades is None:
-        grades = _annual_grades(hq, year) or {}
+        grades = _annual_grades(hq, year)
     warned_before = set(
         HonourChange.objects.filter(honour__in=honours, to_status=Status.WARNING)
         .exclude(review_year=year)

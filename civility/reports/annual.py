@@ -10,7 +10,9 @@ dashboard's trend read them); ``annual_assessment`` combines them:
   the monthly part alone; with fewer than 3 assessed months the completion part alone; with
   neither 未考评 for the year. 计分月数 counts assessed months only.
 - a department scores 0.8 × its own + 0.2 × its paired communities' average (同奖同罚).
-- 一票否决 makes the grade 不合格; eligible (评先评优) means no veto and a grade of 优秀 or 良好.
+- 一票否决 makes the grade 不合格; eligible (评先评优) means neither a veto nor a 取消评先评优资格
+  of the year (``civility.reports.eligibility``, the path the monthly 红榜 takes too) and a grade
+  of 优秀 or 良好; a unit made ineligible carries the reason.
 
 A fixed number of queries whatever the number of months, problems and visits.
 """
@@ -26,8 +28,8 @@ from django.utils import timezone
 
 from civility.core.periods import Period
 from civility.org.models import Assignment, Linkage, Unit
-from civility.reports import scoring
-from civility.reports.models import Report, ScoringPolicy, Veto
+from civility.reports import eligibility, scoring
+from civility.reports.models import Report, ScoringPolicy
 from civility.reports.scoring import HUNDRED, NOT_ASSESSED, RANKED_KINDS, q1
 
 
@@ -57,6 +59,8 @@ class AnnualScore:
     veto_reason: str
     eligible: bool
     note: str = ""
+    disqualified: bool = False  # 取消评先评优资格 of the year
+    ineligible_reason: str = ""  # the veto's or the 取消评先评优资格's line
 
     @property
     def assessed(self) -> bool:
@@ -182,9 +186,10 @@ def annual_assessment(
         )
         .order_by()
     }
-    vetoes = dict(
-        Veto.objects.filter(headquarters=headquarters, year=year).values_list("unit_id", "reason")
-    )
+    decided = eligibility.decisions(headquarters, [year])
+    ineligible = eligibility.in_effect(decided, year, now)
+    vetoes = {item.unit_id: item.detail for item in decided if item.is_veto and item.since < now}
+    disqualified = {item.unit_id for item in decided if not item.is_veto and item.since < now}
     pairings: dict[int, list[int]] = {}
     for dept_id, target_id in Linkage.objects.filter(
         headquarters=headquarters, kind=Linkage.Kind.PAIRING
@@ -248,8 +253,10 @@ def annual_assessment(
                 grade=grade,
                 vetoed=vetoed,
                 veto_reason=vetoes.get(unit.pk, ""),
-                eligible=not vetoed and grade in ("优秀", "良好"),
+                eligible=unit.pk not in ineligible and grade in ("优秀", "良好"),
                 note=note,
+                disqualified=unit.pk in disqualified,
+                ineligible_reason=ineligible[unit.pk].reason if unit.pk in ineligible else "",
             )
         )
     order = {kind: i for i, kind in enumerate(RANKED_KINDS)}

@@ -195,6 +195,7 @@ def _problems(s: Sections, data: dict, narrative: dict) -> None:
                 numeric=(3,),
             )
         )
+    _recurrence_rates(s, data.get("recurrence_rates"))
     if data.get("typical"):
         s.subheading("典型问题")
         _cases(s, data["typical"])
@@ -203,16 +204,98 @@ def _problems(s: Sections, data: dict, narrative: dict) -> None:
         _cases(s, data["exemplary"])
 
 
-def _drives(s: Sections, data: dict) -> None:
+def _recurrence_rates(s: Sections, rates: dict | None) -> None:
+    """回潮率 of the month, and the units and categories where problems came back (SPEC §7)."""
+    if not rates or not rates["recurring"]:
+        return
+    categories = "、".join(
+        f"{c['category']}{c['recurring']}个（{c['rate']}%）" for c in rates["categories"][:5]
+    )
+    text = (
+        f"本月发现问题{rates['found']}个，其中回潮{rates['recurring']}个，"
+        f"回潮率{rates['rate'] or DASH}%。"
+    )
+    s.para(
+        text + (f"回潮较多的类别：{categories}。" if categories else ""),
+        id="doc-recurrence-rate",
+    )
+    s.table(
+        Table(
+            ("单位", "本月发现", "回潮", "回潮率（%）"),
+            [[u["unit"], u["found"], u["recurring"], u["rate"] or DASH] for u in rates["units"]],
+            id="recurrence-units",
+            css="rd-narrow",
+            numeric=(1, 2, 3),
+        )
+    )
+
+
+def _drives(s: Sections, data: dict, span: str = "本月") -> None:
     drives = data.get("drives") or []
     if not drives:
         return
     s.heading("专项行动进展", id="sec-drives")
     for d in drives:
-        s.para(
-            f"{d['name']}（{_md(d['start'])}至{_md(d['end'])}）：累计发现问题{d['found']}个，"
-            f"本月新发现{d['found_in_period']}个，已整改销号{d['closed']}个"
-            f"（按期{d['on_time']}个），整改完成率{d['closure_rate'] or DASH}%。"
+        if "sub_drives" not in d:  # a snapshot published before drives had targets
+            s.para(
+                f"{d['name']}（{_md(d['start'])}至{_md(d['end'])}）：累计发现问题{d['found']}个，"
+                f"{span}新发现{d['found_in_period']}个，已整改销号{d['closed']}个"
+                f"（按期{d['on_time']}个），整改完成率{d['closure_rate'] or DASH}%。"
+            )
+            continue
+        _drive(s, d, span)
+
+
+def _drive(s: Sections, d: dict, span: str) -> None:
+    """One drive's line, its sub-drives and its targets against the actual (SPEC §7)."""
+    text = (
+        f"{d['name']}（{_md(d['start'])}至{_md(d['end'])}）：累计发现问题{d['found']}个，"
+        f"{span}新发现{d['found_in_period']}个，已整改销号{d['closed']}个"
+        f"（按期{d['on_time']}个），整改完成率{d['closure_rate'] or DASH}%"
+    )
+    if d["overdue"]:
+        text += f"，逾期未办结{d['overdue']}个"
+    text += f"；回潮{d['recurring']}个，回潮率{d['recurrence_rate'] or DASH}%。"
+    s.para(text, id=f"doc-drive-{d['drive_id']}")
+    if d["sub_drives"]:
+        s.table(
+            Table(
+                ("子行动", "起止日期", "累计发现", f"{span}发现", "已销号", "完成率（%）", "回潮"),
+                [
+                    [
+                        c["name"],
+                        f"{_md(c['start'])}—{_md(c['end'])}",
+                        c["found"],
+                        c["found_in_period"],
+                        c["closed"],
+                        c["closure_rate"] or DASH,
+                        c["recurring"],
+                    ]
+                    for c in d["sub_drives"]
+                ],
+                id=f"drive-{d['drive_id']}-subs",
+                css="rd-narrow",
+                numeric=(2, 3, 4, 5, 6),
+            )
+        )
+    if d["targets"]:
+        s.table(
+            Table(
+                ("目标", "指标", "目标值", "实际", "完成情况"),
+                [
+                    [
+                        t["label"],
+                        t["metric"],
+                        ("≤" if t["ceiling"] else "") + t["value"],
+                        t["actual"] if t["actual"] is not None else DASH,
+                        {True: "已达到", False: "未达到"}.get(t["met"], DASH),
+                    ]
+                    for t in d["targets"]
+                ],
+                id=f"drive-{d['drive_id']}-targets",
+                css="rd-narrow",
+                numeric=(2, 3),
+            )
         )
 
 
@@ -348,6 +431,7 @@ def weekly_body(s: Sections, report: Report, data: dict, narrative: dict) -> Non
             _cases(s, data["exemplary"])
     else:
         s.para("本周无典型问题。")
+    _drives(s, data, "本周")
     if data.get("plan"):
         s.heading("下周督查安排", id="sec-plan")
         s.table(

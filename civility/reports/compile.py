@@ -116,6 +116,7 @@ def monthly_data(headquarters, period: Period, *, now=None) -> dict:
         "by_street": figures_now.by_street(),
         "units_named": figures_now.units_named(),
         "recurrences": sections.recurrences(figures_now),
+        "recurrence_rates": sections.recurrence_rates(figures_now),
         "typical": criticised,
         "exemplary": exemplary,
         "teams": sections.team_work(headquarters, period, moment),
@@ -141,6 +142,7 @@ def weekly_data(headquarters, period: Period, *, now=None) -> dict:
         "typical": criticised,
         "exemplary": exemplary,
         "plan": sections.next_plan(headquarters, period),
+        "drives": sections.drive_progress(headquarters, period, moment),
     }
 
 

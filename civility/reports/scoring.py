@@ -28,9 +28,9 @@ behind it (``civility.reports.counts`` counts them).
 - 红榜: top 3 assessed units of a kind with total ≥ 90, plus units praised in the month's
   commentary (assessed or not). 黑榜: assessed units with total < 75, the last of a kind with at
   least 5 assessed units when below 90, plus units criticised in the month's commentary. A unit
-  on the 黑榜 is not on the 红榜, nor is a unit with a veto of that year from the moment the
-  veto was recorded (a month that had ended before keeps its lists). Every entry carries a
-  one-line reason.
+  on the 黑榜 is not on the 红榜, nor is a unit made ineligible that year — a veto or a
+  取消评先评优资格 (``civility.reports.eligibility``) — from the moment it was decided (a month
+  that had ended before keeps its lists). Every entry carries a one-line reason.
 - 同奖同罚: entries of streets and communities name their paired departments and linked
   leaders; ``partner_listings`` gives the partners' view.
 
@@ -51,9 +51,9 @@ from django.utils import timezone
 from civility.core.periods import MONTH, Period
 from civility.org.models import Linkage, Unit
 from civility.reports import counts as counting
-from civility.reports import facts
+from civility.reports import eligibility, facts
 from civility.reports.counts import HUNDRED, percent, q1
-from civility.reports.models import ScoringPolicy, Veto
+from civility.reports.models import ScoringPolicy
 from civility.supervision.commentary.models import CommentaryReceipt
 
 __all__ = ["HUNDRED", "percent", "q1"]  # re-exported: callers round with scoring.q1
@@ -95,7 +95,7 @@ class UnitScore:
     band: str = ""
     rank: int | None = None
     rank_change: int | None = None
-    vetoed: bool = False
+    ineligible: str = ""  # why the unit may not be on the 红榜 (veto, 取消评先评优资格)
     praised: list[str] = field(default_factory=list)
     criticised: list[str] = field(default_factory=list)
     red_reasons: list[str] = field(default_factory=list)
@@ -318,7 +318,7 @@ def _lists(policy: ScoringPolicy, units: list[UnitScore]) -> None:
     for row in units:
         row.red_reasons += [f"点评表扬：{label}" for label in row.praised]
         row.black_reasons += [f"点评批评：{label}" for label in row.criticised]
-        if row.black_reasons or row.vetoed:
+        if row.black_reasons or row.ineligible:
             row.red_reasons.clear()
 
 
@@ -330,7 +330,7 @@ def scores_for_months(
 ) -> dict[Period, MonthlyScores]:
     """Score every active unit of ``headquarters`` for each month of ``periods`` (months not
     after the running one), each as of its end (or now, for the running month: 本月至今, no
-    bands, ranks or lists). Ten queries whatever the number of months, problems and visits."""
+    bands, ranks or lists). Eleven queries whatever the number of months, problems and visits."""
     now = now or timezone.now()
     periods = sorted(set(periods))
     if not periods:
@@ -348,16 +348,12 @@ def scores_for_months(
     fields, rectification = facts.month_counts(headquarters, periods, now=now, units=names)
     remarks = _commentary(headquarters, periods)
     links = _linkages(headquarters)
-    vetoes = list(
-        Veto.objects.filter(
-            headquarters=headquarters, year__in={p.year for p in periods}
-        ).values_list("unit_id", "year", "decided_at")
-    )
+    decisions = eligibility.decisions(headquarters, {p.year for p in periods})
     result = {}
     for period in periods:
         until = counting.cutoff(period, now)
-        # A veto keeps the unit off the 红榜 from the moment it was recorded.
-        vetoed = {unit for unit, year, at in vetoes if year == period.year and at < until}
+        # A veto or 取消评先评优资格 keeps the unit off the 红榜 from the moment it was decided.
+        ineligible = eligibility.in_effect(decisions, period.year, until)
         result[period] = _score_month(
             rules[period.year],
             period,
@@ -366,14 +362,14 @@ def scores_for_months(
             rectification=rectification[period],
             remarks=remarks[period],
             partners=partners_by_unit(links, period.last),
-            vetoed=vetoed,
+            ineligible=ineligible,
             running=counting.is_running(period, now),
             as_of=until,
         )
     return result
 
 
-def _score_month(policy, period, unit_rows, *, fields, rectification, remarks, partners, vetoed,
+def _score_month(policy, period, unit_rows, *, fields, rectification, remarks, partners, ineligible,
                  running, as_of) -> MonthlyScores:  # fmt: skip
     units: list[UnitScore] = []
     for unit in unit_rows:
@@ -384,7 +380,7 @@ def _score_month(policy, period, unit_rows, *, fields, rectification, remarks, p
             kind_label=unit.get_kind_display(),
             parent_id=unit.parent_id,
             is_committee_member=unit.is_committee_member,
-            vetoed=unit.pk in vetoed,
+            ineligible=ineligible[unit.pk].reason if unit.pk in ineligible else "",
         )
         counts = rectification.get(unit.pk, counting.empty_counts())
         for key, value in counts.items():

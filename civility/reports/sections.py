@@ -7,19 +7,17 @@ period's end), so that compiling an ended period again gives the same document.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch
+from django.db.models import Count, F, Prefetch
 
 from civility.core.periods import Period
 from civility.org.models import Unit
-from civility.reports import asof
+from civility.reports import asof, levers
 from civility.reports.figures import rate, submitted_inspections
 from civility.supervision.commentary.models import Commentary, CommentaryReceipt
 from civility.supervision.inspections.models import Inspection, InspectionPlan
-from civility.supervision.problems.models import Drive, Problem
-
-RECURRENCE_DAYS = 30  # SPEC §7 default; the campaign app's policy will own this window
+from civility.supervision.problems.models import Problem
 
 
 def _day(value) -> str:
@@ -211,73 +209,20 @@ def next_plan(headquarters, period: Period) -> list[dict]:
     ]
 
 
-# --- 五、回潮 sites ----------------------------------------------------------------------------
+# --- 五、回潮 and 六、drive progress, from the campaign's own records (reports/levers.py) -----
 
 
 def recurrences(figures) -> list[dict]:
-    """Sites where a category came back (回潮): a problem found in the period at a site where a
-    problem of the same category had been closed within ``RECURRENCE_DAYS`` before.
-
-    A stand-in until the campaign app records 回潮 on the problem itself (``recurrence_of``); it
-    follows the same rule (SPEC §7). ``figures`` (a ``PeriodFigures``) gives the period's problems
-    as found by its end."""
-    earlier = Problem.objects.filter(
-        site=OuterRef("site"),
-        category=OuterRef("category"),
-        status=Problem.Status.CLOSED,
-        closed_at__lt=OuterRef("reported_at"),
-        closed_at__gte=OuterRef("reported_at") - timedelta(days=RECURRENCE_DAYS),
-    )
-    rows = (
-        Problem.objects.filter(pk__in=[state.pk for state in figures.found])
-        .filter(Exists(earlier))
-        .values(site_name=F("site__name"), street=F("site__street__name"), cat=F("category__name"))
-        .annotate(count=Count("id"))
-        .order_by("-count", "site_name", "cat")
-    )
-    return [
-        {"site": r["site_name"], "street": r["street"], "category": r["cat"], "count": r["count"]}
-        for r in rows
-    ]
+    """Sites where a category came back (回潮) in the period, from ``Problem.recurrence_of``."""
+    return levers.recurrence_sites(figures)
 
 
-# --- 六、drive progress ------------------------------------------------------------------------
-
-
-def running_drives(headquarters, period: Period):
-    """Drives running during the period. The seam for the campaign app's drives (targets,
-    sub-drives); today the plain ``Drive`` records problems are tagged with."""
-    return Drive.objects.filter(
-        headquarters=headquarters, start_date__lte=period.last, end_date__gte=period.first
-    ).order_by("start_date", "id")
+def recurrence_rates(figures) -> dict:
+    """The period's 回潮率 overall, per unit and per category."""
+    return levers.recurrence_rates(figures)
 
 
 def drive_progress(headquarters, period: Period, moment: datetime) -> list[dict]:
-    """For each running drive: problems found since it began, closed, on time, as at ``moment``."""
-    result = []
-    for drive in running_drives(headquarters, period):
-        states = [
-            s
-            for s in asof.states(
-                Problem.objects.filter(headquarters=headquarters, drive=drive).select_related(
-                    "primary_unit"
-                ),
-                moment,
-            )
-            if s.status != Problem.Status.VOID
-        ]
-        in_period = [s for s in states if s.problem.reported_at >= period.start]
-        closed = [s for s in states if s.is_closed]
-        result.append(
-            {
-                "name": drive.name,
-                "start": f"{drive.start_date:%Y-%m-%d}",
-                "end": f"{drive.end_date:%Y-%m-%d}",
-                "found": len(states),
-                "found_in_period": len(in_period),
-                "closed": len(closed),
-                "on_time": sum(1 for s in closed if s.closed_on_time),
-                "closure_rate": rate(len(closed), len(states)),
-            }
-        )
-    return result
+    """One line per drive running in the period (with its sub-drives and targets), as at
+    ``moment``."""
+    return levers.drive_lines(headquarters, period, moment)

@@ -98,36 +98,19 @@ def _monthly(data: dict) -> list[Sheet]:
                 [[r["site"], r["street"], r["category"], r["count"]] for r in data["recurrences"]],
             )
         )
-    if data.get("drives"):
+    if data.get("recurrence_rates", {}).get("units"):
         sheets.append(
             Sheet(
-                "专项行动",
-                (
-                    "专项行动",
-                    "开始",
-                    "结束",
-                    "累计发现",
-                    "本月发现",
-                    "已销号",
-                    "按期",
-                    "完成率（%）",
-                ),
+                "回潮率",
+                ("单位", "本月发现", "回潮", "回潮率（%）"),
                 [
-                    [
-                        d["name"],
-                        d["start"],
-                        d["end"],
-                        d["found"],
-                        d["found_in_period"],
-                        d["closed"],
-                        d["on_time"],
-                        doc.number(d["closure_rate"]),
-                    ]
-                    for d in data["drives"]
+                    [u["unit"], u["found"], u["recurring"], doc.number(u["rate"])]
+                    for u in data["recurrence_rates"]["units"]
                 ],
             )
         )
     sheets += _participation(data)
+    sheets += _drives(data, "本月")
     sheets.append(
         Sheet(
             "问题清单",
@@ -159,6 +142,56 @@ def _participation(data: dict) -> list[Sheet]:
             ],
         )
     ]
+
+
+def _drives(data: dict, span: str) -> list[Sheet]:
+    """专项行动: one row per drive and sub-drive (older snapshots have no sub-drives or 回潮)."""
+    rows = []
+    for d in data.get("drives") or []:
+        for line, name in [(d, d["name"])] + [
+            (c, f"{d['name']} · {c['name']}") for c in d.get("sub_drives", [])
+        ]:
+            rows.append(
+                [
+                    name,
+                    line["start"],
+                    line["end"],
+                    line["found"],
+                    line["found_in_period"],
+                    line["closed"],
+                    line["on_time"],
+                    doc.number(line["closure_rate"]),
+                    line.get("recurring"),
+                    doc.number(line.get("recurrence_rate")),
+                ]
+            )
+    if not rows:
+        return []
+    headers = ("专项行动", "开始", "结束", "累计发现", f"{span}发现", "已销号", "按期")
+    headers += ("完成率（%）", "回潮", "回潮率（%）")
+    sheets = [Sheet("专项行动", headers, rows)]
+    targets = [
+        [d["name"], t["label"], t["metric"], t["value"], t["actual"], t["met"]]
+        for d in data.get("drives") or []
+        for t in d.get("targets", [])
+    ]
+    if targets:
+        sheets.append(
+            Sheet(
+                "行动目标",
+                ("专项行动", "目标", "指标", "目标值", "实际", "完成情况"),
+                [
+                    [
+                        *row[:3],
+                        doc.number(row[3]),
+                        doc.number(row[4]),
+                        {True: "已达到", False: "未达到"}.get(row[5], ""),
+                    ]
+                    for row in targets
+                ],  # fmt: skip
+            )
+        )
+    return sheets
 
 
 def _weekly(data: dict) -> list[Sheet]:
@@ -208,6 +241,7 @@ def _weekly(data: dict) -> list[Sheet]:
                 ],
             )
         )
+    sheets += _drives(data, "本周")
     if data.get("plan"):
         sheets.append(
             Sheet(

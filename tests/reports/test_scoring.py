@@ -153,7 +153,7 @@ def test_scoring_vetoed_unit_leaves_the_red_list_from_the_moment_of_the_veto(mar
     Veto.objects.filter(pk=veto.pk).update(decided_at=at(4, 2))
     assert [u.name for u in scoring.monthly_scores(march["hq"], 2026, 3).red_list] == ["B1", "D3"]
     april = scoring.monthly_scores(march["hq"], 2026, 4, now=at(5, 1, 9))
-    assert april.by_unit()[march["u"]["D3"].pk].vetoed
+    assert april.by_unit()[march["u"]["D3"].pk].ineligible == "一票否决：重大事件"
     Veto.objects.filter(pk=veto.pk).update(decided_at=at(3, 28))
     scores = scoring.monthly_scores(march["hq"], 2026, 3)
     assert [u.name for u in scores.red_list] == ["B1"]

@@ -31,7 +31,7 @@ from civility.core.periods import MONTH, Period
 from civility.org.models import Headquarters, Unit
 from civility.participation.budget import unit_budget_lines
 from civility.reports import annual as yearly
-from civility.reports import scoring
+from civility.reports import annual_records, scoring
 from civility.reports.models import Report, Veto
 from civility.reports.permissions import (
     can_record_veto,
@@ -78,6 +78,9 @@ ANNUAL_HEADERS = [
     "一票否决",
     "否决理由",
     "评先评优资格",
+    "不具备资格原因",
+    "问责记录",
+    "荣誉称号",
 ]
 # 投入保障 (SPEC §7): each unit's money of the year, after the assessment's own columns.
 BUDGET_HEADERS = ["下达资金（万元）", "已支出（万元）"]
@@ -300,7 +303,7 @@ def _annual_url(hq, year: int, keep: dict) -> str:
     return f"{url}?{urlencode(keep)}" if keep else url
 
 
-def annual_export_row(row: yearly.AnnualScore) -> list:
+def annual_export_row(row: yearly.AnnualScore, levers: annual_records.UnitLevers) -> list:
     return [
         row.kind_label,
         row.name,
@@ -315,6 +318,9 @@ def annual_export_row(row: yearly.AnnualScore) -> list:
         "是" if row.vetoed else "",
         row.veto_reason,
         "是" if row.eligible else "否",
+        row.ineligible_reason,
+        "；".join(levers.record_lines),
+        "；".join(levers.honour_lines),
     ]
 
 
@@ -338,12 +344,16 @@ def annual(request, year: int):
         raise Http404("没有这一年度的考评")
     results = yearly.annual_assessment(hq, year)
     budget = unit_budget_lines(hq, year)
+    levers = annual_records.levers_by_unit(hq, year, [r.unit_id for r in results])
     export_format = request.GET.get("_export")
     if export_format in FORMATS:
         sheet = Sheet(
             f"{year}年度考评",
             [*ANNUAL_HEADERS, *BUDGET_HEADERS],
-            [[*annual_export_row(r), *budget_cells(budget.get(r.unit_id))] for r in results],
+            [
+                [*annual_export_row(r, levers[r.unit_id]), *budget_cells(budget.get(r.unit_id))]
+                for r in results
+            ],
         )
         filename = f"annual-{hq.code}-{year}.{export_format}"
         return export_response(export_format, filename, [sheet])
@@ -358,6 +368,7 @@ def annual(request, year: int):
                 "score": row,
                 "band_class": BAND_CLASS.get(row.grade, ""),
                 "budget": budget.get(row.unit_id),
+                "levers": levers[row.unit_id],
             }
         )
     policy = results.policy
