@@ -38,9 +38,12 @@ def test_participation_photo_and_problem_photo_share_the_stored_photo_fields():
         assert model._meta.ordering == ["uploaded_at", "id"]
 
 
-def test_sweep_photos_keeps_the_files_of_participation_photos(settings, liaison, street):
+def test_sweep_photos_keeps_the_files_of_participation_photos(settings, tmp_path, liaison, street):
+    # A media root of its own: the files made old here must not reach other tests' sweeps.
+    settings.MEDIA_ROOT = tmp_path / "media"
     activity = helpers.activity(liaison, street, photos=[photo("green")])
     stored = activity.photos.get()
+    assert Path(stored.image.path).is_relative_to(tmp_path)
     old = time.time() - 48 * 3600
     for path in (Path(stored.image.path), Path(stored.thumbnail.path)):
         os.utime(path, (old, old))
