@@ -18,7 +18,7 @@ from civility.org.models import Unit
 from civility.participation.models import Activity, ActivitySeries
 from civility.participation.permissions import can_edit_activity, can_enter_activity
 from civility.participation.photos import attach_photos
-from civility.supervision.photos import ProcessedPhoto
+from civility.supervision.photos import ProcessedPhoto, photo_files_guard
 
 KINDS = list(Unit.Kind.values)  # units listed as /org/ lists them: streets first
 FIELDS = (
@@ -66,7 +66,7 @@ def record_activity(
     )
     activity.full_clean(exclude=["created_by", "headquarters", "client_token"])
     try:
-        with transaction.atomic():
+        with photo_files_guard(), transaction.atomic():
             activity.save()
             attach_photos(photos, by=by, activity=activity)
     except IntegrityError:
@@ -89,7 +89,7 @@ def update_activity(
             setattr(activity, name, values[name])
     activity.headquarters_id = activity.organiser.headquarters_id
     activity.full_clean(exclude=["created_by", "headquarters", "client_token"])
-    with transaction.atomic():
+    with photo_files_guard(), transaction.atomic():
         activity.save()
         attach_photos(photos, by=by, activity=activity)
     return activity

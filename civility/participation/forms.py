@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from civility.org.models import ProblemCategory, Site, Unit
 from civility.participation.models import Activity, ActivitySeries, Suggestion
 from civility.participation.suggestions import Action, ProblemDraft
-from civility.supervision.inspections.forms import DateInput, PhotosField, new_token
+from civility.supervision.inspections.forms import DateInput, new_token
+from civility.supervision.photos import PhotosField
 from civility.supervision.problems.forms import grouped_unit_choices
 from civility.supervision.problems.models import Drive
 
@@ -76,8 +77,6 @@ class SuggestionForm(forms.Form):
             error_messages={"invalid_choice": _("请选择有效的点位。")},
         )
         self.order_fields(["category", "text", "site", "place", "photos", "client_token"])
-        # A representative may photograph on the spot or pick a photo taken earlier.
-        self.fields["photos"].widget.attrs.pop("capture", None)
 
     def submit_kwargs(self) -> dict:
         data = self.cleaned_data

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from civility.org.models import Unit
 from civility.participation.models import Nomination, Selection
-from civility.supervision.inspections.forms import DateInput, PhotosField, new_token
+from civility.supervision.inspections.forms import DateInput, new_token
+from civility.supervision.photos import PhotosField
 from civility.supervision.problems.forms import grouped_unit_choices
 
 PUBLICITY_DAYS = 7  # the 公示 the form proposes: a week from today

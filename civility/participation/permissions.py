@@ -19,6 +19,7 @@ from civility.core.roles import Role
 from civility.participation.models import (
     Activity,
     Nomination,
+    ParticipationPhoto,
     Selection,
     Suggestion,
     SuggestionAction,
@@ -186,3 +187,16 @@ def can_view_budget(user) -> bool:
 
 def can_view_unit_budget(user, unit) -> bool:
     return can_view_budget(user) or is_unit_liaison(user, unit.pk)
+
+
+# --- photos -----------------------------------------------------------------------------------
+
+
+def can_view_photo(user, photo: ParticipationPhoto) -> bool:
+    """A photo is seen by whoever may see the suggestion, activity or nomination it belongs to."""
+    if photo.suggestion_id:
+        return suggestions_visible_to(user).filter(pk=photo.suggestion_id).exists()
+    if photo.activity_id:
+        return activities_visible_to(user).filter(pk=photo.activity_id).exists()
+    nomination = photo.nomination
+    return nominations_visible_to(user, nomination.selection).filter(pk=nomination.pk).exists()

@@ -28,7 +28,7 @@ from civility.org.models import Unit
 from civility.participation.models import Nomination, Selection, SelectionResult
 from civility.participation.permissions import can_manage_selections, can_nominate
 from civility.participation.photos import attach_photos
-from civility.supervision.photos import ProcessedPhoto
+from civility.supervision.photos import ProcessedPhoto, photo_files_guard
 
 Status = Selection.Status
 
@@ -93,7 +93,7 @@ def nominate(
     if errors:
         raise ValidationError(errors)
     try:
-        with transaction.atomic():
+        with photo_files_guard(), transaction.atomic():
             nomination = Nomination.objects.create(
                 selection=selection,
                 unit=unit,

@@ -47,7 +47,7 @@ from civility.participation.permissions import (
 from civility.participation.photos import as_processed, attach_photos
 from civility.supervision.notifications.models import Notification
 from civility.supervision.notifications.services import liaisons, notify, secretariat
-from civility.supervision.photos import ProcessedPhoto
+from civility.supervision.photos import ProcessedPhoto, photo_files_guard
 from civility.supervision.problems import workflow
 from civility.supervision.problems.models import Problem, ProblemEvent
 from civility.supervision.problems.models import Sequence as NumberSequence
@@ -366,7 +366,7 @@ def submit(
     if errors:
         raise ValidationError(errors)
     now = now or timezone.now()
-    with transaction.atomic():
+    with photo_files_guard(), transaction.atomic():
         year = timezone.localtime(now).year
         number = NumberSequence.next_value(headquarters, "suggestion", year)
         suggestion = Suggestion.objects.create(
@@ -425,7 +425,7 @@ def convert(
     if not drafts:
         raise ValidationError({"problems": _("请至少转出一个问题。")})
     photos = [p for p in map(as_processed, suggestion.photos.all()) if p is not None]
-    with transaction.atomic():
+    with photo_files_guard(), transaction.atomic():
         created = []
         for draft in drafts:
             problem, _created = workflow.report_problem(

@@ -212,7 +212,17 @@ def photo_files_guard():
 
 
 def attach_photos(photos, *, kind, by, problem=None, commentary=None, event=None) -> list:
-    """Store processed photos for a problem (optionally one event) or a commentary.
+    """Store processed photos for a problem (optionally one event) or a commentary."""
+    return store_photos(
+        photos,
+        lambda: Photo(
+            kind=kind, problem=problem, commentary=commentary, event=event, uploaded_by=by
+        ),
+    )
+
+
+def store_photos(photos, new_photo) -> list:
+    """Save each processed photo as a row made by ``new_photo()`` (an unsaved StoredPhoto).
 
     The rows are saved in a savepoint; on any failure they are rolled back and the files written
     here deleted. A storage error (disk full, ...) becomes a Chinese ValidationError so the
@@ -223,9 +233,7 @@ def attach_photos(photos, *, kind, by, problem=None, commentary=None, event=None
     try:
         with transaction.atomic():
             for processed in photos:
-                photo = Photo(
-                    kind=kind, problem=problem, commentary=commentary, event=event, uploaded_by=by
-                )
+                photo = new_photo()
                 for field, name, content in (
                     (photo.image, "photo.jpg", processed.image),
                     (photo.thumbnail, "thumb.jpg", processed.thumbnail),

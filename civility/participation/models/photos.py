@@ -1,15 +1,14 @@
 """Photos of suggestions, activities and nominations, processed like the problems' photos
 (``civility.supervision.photos``) and served only to people who may see their owner."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from civility.supervision.problems.models import photo_path, thumb_path
+from civility.supervision.problems.models import StoredPhoto
 
 
-class ParticipationPhoto(models.Model):
+class ParticipationPhoto(StoredPhoto):
     suggestion = models.ForeignKey(
         "participation.Suggestion",
         verbose_name=_("建议意见"),
@@ -34,24 +33,10 @@ class ParticipationPhoto(models.Model):
         blank=True,
         related_name="photos",
     )
-    image = models.ImageField(
-        _("图片"), upload_to=photo_path, width_field="width", height_field="height"
-    )
-    thumbnail = models.ImageField(_("缩略图"), upload_to=thumb_path)
-    width = models.PositiveIntegerField(default=0)
-    height = models.PositiveIntegerField(default=0)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("上传人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
-    class Meta:
+    class Meta(StoredPhoto.Meta):
         verbose_name = _("参与照片")
         verbose_name_plural = _("参与照片")
-        ordering = ["uploaded_at", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(

@@ -1,7 +1,7 @@
 """Site visits (一次督查在一个点位) and their 测评 results (SPEC §6).
 
 A submitted inspection has one SiteVisit per site it visited. The visit's 得分率 is computed once,
-when the inspection is submitted, from the site type's checklist (``civility.org.checklists``):
+when the inspection is submitted, from the site type's checklist (``org.models.checklists``):
 
 - every item passes unless a problem of one of its categories was recorded on that visit, or the
   inspector marked it 不合格 (then at least one problem with a photo must be linked to it);

@@ -231,7 +231,35 @@ def thumb_path(instance, filename: str) -> str:
     return f"photos/{timezone.now():%Y/%m}/{uuid.uuid4().hex}_t.jpg"
 
 
-class Photo(models.Model):
+class StoredPhoto(models.Model):
+    """A stored photo: the re-encoded JPEG and its thumbnail (``civility.supervision.photos``
+    writes both under MEDIA_ROOT/photos), its size, who uploaded it and when.
+
+    Each concrete photo (a problem's ``Photo``, participation's ``ParticipationPhoto``) adds only
+    its owners and the constraint that it has exactly one; ``sweep_photos`` keeps the files of
+    every concrete model built on this one.
+    """
+
+    image = models.ImageField(
+        _("图片"), upload_to=photo_path, width_field="width", height_field="height"
+    )
+    thumbnail = models.ImageField(_("缩略图"), upload_to=thumb_path)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["uploaded_at", "id"]
+
+
+class Photo(StoredPhoto):
     class Kind(models.TextChoices):
         BEFORE = "before", _("整改前")
         AFTER = "after", _("整改后")
@@ -263,24 +291,10 @@ class Photo(models.Model):
         blank=True,
         related_name="photos",
     )
-    image = models.ImageField(
-        _("图片"), upload_to=photo_path, width_field="width", height_field="height"
-    )
-    thumbnail = models.ImageField(_("缩略图"), upload_to=thumb_path)
-    width = models.PositiveIntegerField(default=0)
-    height = models.PositiveIntegerField(default=0)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("上传人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
-    class Meta:
+    class Meta(StoredPhoto.Meta):
         verbose_name = _("照片")
         verbose_name_plural = _("照片")
-        ordering = ["uploaded_at", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(problem__isnull=False, commentary__isnull=True)

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 from civility.core.htmx import MODAL_BODY, close_modal, toast, wants_partial
 from civility.core.tables import TABLE_REGION, HtmxTableView
 from civility.supervision.permissions import can_view_photo
+from civility.supervision.photo_views import serve_photo
 from civility.supervision.problems import workflow
 from civility.supervision.problems.choices import visible_street_ids
 from civility.supervision.problems.filters import ProblemFilter, UnitSearchSelect
@@ -399,14 +400,4 @@ def photo(request, pk: int, thumb: bool = False):
     item = Photo.objects.filter(pk=pk).first()
     if item is None or not can_view_photo(request.user, item):
         raise Http404("照片不存在")
-    field = item.thumbnail if thumb else item.image
-    if not field:
-        raise Http404("照片不存在")
-    try:
-        handle = field.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404("照片不存在") from None
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve_photo(item, thumb=thumb)

@@ -1,4 +1,7 @@
-"""Remove photo files that no Photo row refers to (left by a killed worker or a failed upload).
+"""Remove photo files that no photo row refers to (left by a killed worker or a failed upload).
+
+Every concrete model built on ``StoredPhoto`` counts (a problem's ``Photo``, participation's
+``ParticipationPhoto``, ...): they all store their files under MEDIA_ROOT/photos.
 
 Only files under MEDIA_ROOT/photos are considered, and only when they are older than
 --older-than hours (default 24), so an upload whose transaction has not committed yet is never
@@ -8,10 +11,11 @@ touched. --dry-run lists what would be removed. Safe to run from cron, on any se
 import time
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from civility.supervision.problems.models import Photo
+from civility.supervision.problems.models import StoredPhoto
 
 
 class Command(BaseCommand):
@@ -44,8 +48,11 @@ class Command(BaseCommand):
                 candidates.append(path)
         # Read the references after listing the files: a row committed meanwhile still counts.
         referenced = set()
-        for image, thumbnail in Photo.objects.values_list("image", "thumbnail").iterator():
-            referenced.update(name for name in (image, thumbnail) if name)
+        for model in apps.get_models():
+            if not issubclass(model, StoredPhoto):
+                continue
+            for image, thumbnail in model.objects.values_list("image", "thumbnail").iterator():
+                referenced.update(name for name in (image, thumbnail) if name)
         removed = 0
         for path in candidates:
             name = path.relative_to(root).as_posix()
