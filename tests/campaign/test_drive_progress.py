@@ -183,19 +183,3 @@ def test_home_shows_running_drives_and_this_months_recurrence(
 def test_home_drives_are_for_leaders_and_the_secretariat(client, liaison, drive_problems):
     client.force_login(liaison)
     assert 'id="home-drives"' not in client.get(reverse("home")).content.decode()
-
-
-def test_period_lines_for_the_reports(drive_problems, drives, d0, hq):
-    from civility.supervision.drives.progress import period_lines
-
-    first_week = period_lines(hq, d0, d0 + timedelta(days=6))
-    assert [
-        (line["name"], line["period"]["found"], line["to_date"]["found"]) for line in first_week
-    ] == [("百日大会战", 2, 2)]
-    second_week = period_lines(hq, d0 + timedelta(days=7), d0 + timedelta(days=13))[0]
-    assert (second_week["period"]["found"], second_week["period"]["recurring"]) == (2, 1)
-    assert (second_week["to_date"]["found"], second_week["to_date"]["recurrence_rate"]) == (
-        4,
-        "25.0",
-    )
-    assert period_lines(hq, d0 - timedelta(days=30), d0 - timedelta(days=1)) == []

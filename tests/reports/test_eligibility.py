@@ -216,3 +216,13 @@ def test_honours_review_reads_the_annual_grade(march):
     assert [(r.honour.pk, r.proposal, r.reasons) for r in rows] == [
         (honour.pk, "warn", ["年度考评不合格"])
     ]
+
+
+def test_rankings_page_says_why_a_unit_is_off_the_red_list(client, march):
+    d = march
+    disqualify(d, "D3", date(2026, 3, 31))
+    client.force_login(d["leader"])
+    html = client.get(f"/rankings/?hq={d['hq'].pk}&month=2026-03").content.decode()
+    assert re.findall(r'<small class="ineligible">([^<]*)</small>', html) == [
+        "不上红榜：取消评先评优资格：两次列入黑榜"
+    ]

@@ -168,6 +168,7 @@ def _row(u: scoring.UnitScore, period: Period, today: date, by_indicator: dict) 
         "band_class": BAND_CLASS.get(u.band, ""),
         "red": u.red_reasons,
         "black": u.black_reasons,
+        "ineligible": u.ineligible,
         # 同奖同罚 is named with a list entry only.
         "partners": u.partners if listed else [],
         "url": unit_url(u.unit_id),

@@ -10,7 +10,7 @@ many are closed by now), so each one is exactly the problem list filtered by rep
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, QuerySet
@@ -250,56 +250,3 @@ def drive_totals(drives: list[Drive], *, scope: QuerySet | None = None) -> dict[
                 setattr(total, name, getattr(total, name) + getattr(figures, name))
             current = parents.get(current)
     return {drive.pk: totals.get(drive.pk, Figures()) for drive in drives}
-
-
-def period_lines(hq, first: date, last: date, *, now=None) -> list[dict]:
-    """One line per top-level drive running during [first, last], for the weekly 巡报 and the
-    monthly 通报 (SPEC §5 六、): the period's figures (problems found in the period, sub-drives
-    included) and the drive's figures to date, JSON-ready for a report's frozen snapshot."""
-    now = now or timezone.now()
-    drives = list(
-        Drive.objects.filter(
-            headquarters=hq, start_date__lte=last, end_date__gte=first, parent__isnull=True
-        ).order_by("start_date", "pk")
-    )
-    if not drives:
-        return []
-    tree = drive_tree(hq.pk)
-    end = _start(last + timedelta(days=1))
-    period = Q(reported_at__gte=_start(first), reported_at__lt=end)
-    lines = []
-    for drive in drives:
-        problems = drive_problems(drive, tree=tree).order_by()
-        in_period = Figures.of(problems.filter(period).aggregate(**_counts(now)))
-        to_date = Figures.of(problems.filter(reported_at__lt=end).aggregate(**_counts(now)))
-        lines.append(
-            {
-                "drive_id": drive.pk,
-                "name": drive.name,
-                "kind": drive.get_kind_display(),
-                "start": f"{drive.start_date:%Y-%m-%d}",
-                "end": f"{drive.end_date:%Y-%m-%d}",
-                "period": _figures_dict(in_period),
-                "to_date": _figures_dict(to_date),
-            }
-        )
-    return lines
-
-
-def _start(day: date):
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
-def _figures_dict(figures: Figures) -> dict:
-    def rate(value):
-        return None if value is None else str(value)
-
-    return {
-        "found": figures.found,
-        "closed": figures.closed,
-        "on_time": figures.on_time,
-        "overdue": figures.overdue,
-        "recurring": figures.recurring,
-        "closure_rate": rate(figures.closure_rate),
-        "recurrence_rate": rate(figures.recurrence_rate),
-    }
