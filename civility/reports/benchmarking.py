@@ -143,3 +143,12 @@ def pillow_limit(data: bytes) -> None:
     with Image.open(io.BytesIO(data)) as image:
         image.load()
         image.save(io.BytesIO(), format="JPEG", quality=85)
+
+
+def browser_photo(data: bytes) -> bytes:
+    """``data`` as photo-resize.js uploads it: the long side at 1600 px, JPEG quality 0.85."""
+    with Image.open(io.BytesIO(data)) as image:
+        image.thumbnail((1600, 1600), Image.Resampling.BILINEAR)
+        buffer = io.BytesIO()
+        image.save(buffer, format="JPEG", quality=85)
+    return buffer.getvalue()

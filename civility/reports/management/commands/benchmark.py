@@ -13,26 +13,34 @@ export, Pillow's bare decode+encode for the photo), the ratio p95/limit, the goa
 
 import io
 import os
+from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client, override_settings
+from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
 from civility.core.models import User
 from civility.core.periods import MONTH, Period, local_midnight
-from civility.org.models import Headquarters, Unit
+from civility.org.models import Headquarters, ProblemCategory, Site, Unit
 from civility.reports import annual, scoring
 from civility.reports import benchmarking as bench
 from civility.reports import compile as reports
-from civility.reports.http_bench import run_http
+from civility.reports.http_bench import run_http, run_submits
+from civility.supervision.notifications.models import Notification
 from civility.supervision.photos import process_upload
-from civility.supervision.problems.models import Problem
+from civility.supervision.problems import workflow
+from civility.supervision.problems.models import Photo, Problem, ProblemEvent
 
 PERSONAS = ("secretariat", "leader", "inspector", "liaison", "liaison2")
 EXPORT_ROWS = 10_000
+SUBMITS = 200  # concurrent 提交整改 with a photo (--http)
+SUBMIT_PROBES = 5  # submitted one at a time first: one submit's service time
+SUBMITS_LABEL = f"{SUBMITS} 个并发提交整改（带照片）"
+SUBMITS_MARK = "【基准测试】"  # the problems made for it (deleted afterwards)
 
 MONTH_SQL = """
 SELECT p.primary_unit_id,
@@ -95,6 +103,9 @@ class Command(BaseCommand):
         if http:
             wanted = [page for page in pages if self.wanted(page[0])]
             results = run_http(wanted, people, workers=workers, clients=clients, out=self.stdout)
+            if self.wanted(SUBMITS_LABEL):
+                results.append(self.http_submits(hq, people, workers))
+                self.stdout.write(bench.line(results[-1]))
         else:
             with override_settings(ROOT_URLCONF="civility.reports.benchmarking"):
                 results = self.in_process(pages, people, hq)
@@ -218,6 +229,75 @@ class Command(BaseCommand):
         floor = bench.measure(limit, repeat)
         timing = bench.measure(lambda: self.get(client, url, stream=True), repeat)
         return bench.absolute_result(label, timing, floor, bench.EXPORT_GOAL_MS)
+
+    def http_submits(self, hq, people, workers: int):
+        """200 liaisons' 提交整改 at once, each with a phone photo as the browser sends it
+        (photo-resize.js: 1600 px, JPEG 0.85), on problems made for it and deleted after."""
+        liaison = people["liaison"]
+        site = (
+            Site.objects.filter(headquarters=hq, default_unit=liaison.unit).first()
+            or Site.objects.filter(headquarters=hq).first()
+        )
+        category = ProblemCategory.objects.order_by("id").first()
+        deadline = timezone.now() + timedelta(days=7)
+        made = []
+        try:
+            for n in range(SUBMITS + SUBMIT_PROBES):
+                problem, _ = workflow.report_problem(
+                    by=people["secretariat"],
+                    site=site,
+                    category=category,
+                    description=f"{SUBMITS_MARK} {n + 1}",
+                    source=Problem.Source.INSPECTION,
+                )
+                made.append(problem.pk)
+                workflow.perform(
+                    problem,
+                    workflow.Action.ASSIGN,
+                    by=people["secretariat"],
+                    unit=liaison.unit,
+                    deadline=deadline,
+                    notify=False,
+                )
+            forms = [
+                (
+                    f"/problems/{number}/act/submit/",
+                    {"note": "已整改（基准测试）", "version": version},
+                )
+                for number, version in Problem.objects.filter(pk__in=made)
+                .order_by("pk")
+                .values_list("number", "version")
+            ]
+            result = run_submits(
+                SUBMITS_LABEL,
+                forms[SUBMIT_PROBES:],
+                forms[:SUBMIT_PROBES],
+                liaison,
+                bench.browser_photo(bench.phone_photo()),
+                workers=workers,
+            )
+            stored = (
+                Problem.objects.filter(
+                    pk__in=made, status=Problem.Status.SUBMITTED, photos__kind=Photo.Kind.AFTER
+                )
+                .distinct()
+                .count()
+            )
+            lost = len(made) - stored
+            if lost:
+                result.met = False
+                result.goal += f" 丢失{lost}"
+            return result
+        finally:
+            # The rows made for it go again (events are append-only for the app, not here).
+            urls = [
+                reverse("problem_detail", args=[n])
+                for n in Problem.objects.filter(pk__in=made).values_list("number", flat=True)
+            ]
+            Notification.objects.filter(url__in=urls).delete()
+            Photo.objects.filter(problem__in=made).delete()
+            ProblemEvent.objects.filter(problem__in=made).delete()
+            Problem.objects.filter(pk__in=made).delete()
 
     def get(self, client, url: str, *, stream: bool = False) -> None:
         response = client.get(url)
