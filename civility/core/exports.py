@@ -24,12 +24,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.db.models import Model
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.functional import Promise
+from django.utils.hashable import make_hashable
 from django.utils.http import content_disposition_header
+from django_tables2 import utils as tables2_utils
+from django_tables2.columns import ManyToManyColumn
+from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.export import TableExport
+from django_tables2.utils import A
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
@@ -190,23 +196,88 @@ WIDTH_SAMPLE = 200  # rows that decide the column widths of a streamed sheet
 STREAM_ABOVE = 2000  # rows: a larger csv goes out as it is written
 
 
+CELL_ARGUMENTS = frozenset({"value", "record", "column", "bound_column", "bound_row", "table"})
+
+
+class _ColumnReader:
+    """One column's export value for a row, exactly as django-tables2's ``BoundRow`` computes it
+    (``get_FOO_display`` for a field with choices, the accessor otherwise, ``None`` for an empty
+    value, then value_*/render_*/``Column.value`` with the arguments it asks for), with what does
+    not change from row to row worked out once: the choices' labels (``get_FOO_display`` hashes
+    and translates every choice for every cell), the path to the value, the method's arguments.
+    Anything unusual (no model instance on the path, a callable, a many-to-many column, a link
+    column) takes django-tables2's own path for that cell."""
+
+    def __init__(self, bound_column, model):
+        self.bound_column = bound_column
+        self.column = bound_column.column
+        self.bits = tuple(A(bound_column.accessor).bits)
+        self.function = bound_column.value
+        names, keywords = tables2_utils.signature(self.function)
+        self.names = None if keywords else names
+        self.callable = self.names is None or all(n in CELL_ARGUMENTS for n in self.names)
+        self.plain = not isinstance(self.column, ManyToManyColumn | BaseLinkColumn) and bool(
+            self.bits
+        )
+        self.labels = None  # {value: label} when the accessor ends on a field with choices
+        field = A(bound_column.accessor).get_field(model) if model is not None else None
+        if self.plain and field is not None and getattr(field, "choices", None):
+            self.labels = {make_hashable(k): force_str(v) for k, v in field.flatchoices}
+
+    def resolve(self, record):
+        current = record
+        for bit in self.bits:
+            if current is None:
+                return None
+            if not isinstance(current, Model):
+                raise LookupError(bit)
+            current = getattr(current, bit)
+            if callable(current):
+                raise LookupError(bit)
+        return current
+
+    def read(self, row):
+        record = row.record
+        try:
+            if not self.plain:
+                raise LookupError(self.bound_column.name)
+            value = self.resolve(record)
+        except Exception:  # noqa: BLE001 - django-tables2's own path decides what it means
+            return row._get_and_render_with(
+                self.bound_column, render_func=row._call_value, default=None
+            )
+        if self.labels is not None:
+            value = force_str(self.labels.get(make_hashable(value), value), strings_only=True)
+        if value in self.column.empty_values:
+            return None
+        if not self.callable:
+            return None
+        arguments = {
+            "value": value,
+            "record": record,
+            "column": self.column,
+            "bound_column": self.bound_column,
+            "bound_row": row,
+            "table": row._table,
+        }
+        if self.names is not None:
+            arguments = {name: arguments[name] for name in self.names}
+        return self.function(**arguments)
+
+
 def table_values(table, exclude_columns=()):
     """The header, then each row's export values: exactly ``Table.as_values`` (value_* methods,
-    get_FOO_display, defaults), without looking every column up by name for every cell."""
+    get_FOO_display, defaults), with each column's lookups worked out once (``_ColumnReader``)."""
     columns = [
         column
         for column in table.columns.iterall()
         if not (column.column.exclude_from_export or column.name in exclude_columns)
     ]
     yield [force_str(column.header, strings_only=True) for column in columns]
+    model = getattr(table.data, "model", None) or table._meta.model
+    readers = [_ColumnReader(column, model) for column in columns]
     for row in table.rows:
-        yield [
-            force_str(
-                row._get_and_render_with(column, render_func=row._call_value, default=None),
-                strings_only=True,
-            )
-            for column in columns
-        ]
+        yield [force_str(reader.read(row), strings_only=True) for reader in readers]
 
 
 # The streamed sheet is written as SpreadsheetML directly: openpyxl's write-only mode spends
