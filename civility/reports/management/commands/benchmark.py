@@ -173,7 +173,11 @@ class Command(BaseCommand):
         pages = self.pages(hq, problem)
         if http:
             wanted = [page for page in pages if self.wanted(page[0])]
-            results = run_http(wanted, people, workers=workers, clients=clients, out=self.stdout)
+            results = (
+                run_http(wanted, people, workers=workers, clients=clients, out=self.stdout)
+                if wanted
+                else []
+            )
             if self.wanted(SUBMITS_LABEL):
                 results.append(self.http_submits(hq, people, workers))
                 self.stdout.write(bench.line(results[-1]))
