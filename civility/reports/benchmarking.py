@@ -1,8 +1,10 @@
 """The measuring instrument behind ``manage.py benchmark`` (issue 11).
 
 Every item is timed together with its limit, measured in the same run on the same data: a bare
-Django view for pages, the raw SQL aggregate for compilation and scoring, a write-only openpyxl
-sheet of the same rows for exports, Pillow's bare decode+encode of the same photo for uploads.
+Django view for pages, the raw SQL of the same aggregate for compilation and scoring, the same
+rows read with one query and written by the same sheet writer for exports, Pillow's bare
+decode+encode of the same photo for uploads, an ideal queue of the measured service time for
+concurrent submits (``--http``).
 Each line ends ``ok`` or ``SHORT`` against its goal; the last line says ``goals met N/M``.
 """
 

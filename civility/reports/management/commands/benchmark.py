@@ -6,9 +6,10 @@ run, and say for each whether its goal (issue 11) is met.
     python manage.py benchmark --http     # through gunicorn with concurrent clients (loopback)
 
 Each line: median and p95 in ms, the query count, the limit (a bare Django view for pages, the raw
-SQL aggregate for compilation and scoring, a write-only openpyxl sheet of the same rows for the
-export, Pillow's bare decode+encode for the photo), the ratio p95/limit, the goal, and ``ok`` or
-``SHORT``. The last line is ``goals met N/M``. It measures; it never fails on a number.
+SQL of the same aggregate for compilation and scoring, the same rows through the same sheet
+writer for the export, Pillow's bare decode+encode for the photo, an ideal queue of the measured
+service time for the concurrent submits of ``--http``), the ratio p95/limit, the goal, and ``ok``
+or ``SHORT``. The last line is ``goals met N/M``. It measures; it never fails on a number.
 """
 
 import itertools
