@@ -1,8 +1,10 @@
 """The measuring instrument behind ``manage.py benchmark`` (issue 11).
 
 Every item is timed together with its limit, measured in the same run on the same data: a bare
-Django view for pages, the raw SQL aggregate for compilation and scoring, a write-only openpyxl
-sheet of the same rows for exports, Pillow's bare decode+encode of the same photo for uploads.
+Django view for pages, the raw SQL of the same aggregate for compilation and scoring, the same
+rows read with one query and written by the same sheet writer for exports, Pillow's bare
+decode+encode of the same photo for uploads, an ideal queue of the measured service time for
+concurrent submits (``--http``).
 Each line ends ``ok`` or ``SHORT`` against its goal; the last line says ``goals met N/M``.
 """
 
@@ -143,3 +145,12 @@ def pillow_limit(data: bytes) -> None:
     with Image.open(io.BytesIO(data)) as image:
         image.load()
         image.save(io.BytesIO(), format="JPEG", quality=85)
+
+
+def browser_photo(data: bytes) -> bytes:
+    """``data`` as photo-resize.js uploads it: the long side at 1600 px, JPEG quality 0.85."""
+    with Image.open(io.BytesIO(data)) as image:
+        image.thumbnail((1600, 1600), Image.Resampling.BILINEAR)
+        buffer = io.BytesIO()
+        image.save(buffer, format="JPEG", quality=85)
+    return buffer.getvalue()

@@ -22,7 +22,7 @@ from civility.core.i18n import site_language
 from civility.core.models import User
 from civility.core.periods import Period
 from civility.core.roles import Role
-from civility.reports import figures, score_rows, scoring, sections
+from civility.reports import facts, figures, score_rows, scoring, sections
 from civility.reports import narrative as texts
 from civility.reports.models import Report, ReportRead
 from civility.reports.participation import participation_data
@@ -94,8 +94,15 @@ def monthly_data(headquarters, period: Period, *, now=None) -> dict:
     before = period.previous()
     figures_now = figures.PeriodFigures(headquarters, period, now=now)
     current = figures_now.overview()
-    previous = figures.PeriodFigures(headquarters, before, now=now).overview()
     scores = scoring.monthly_scores(headquarters, year, month)
+    # The month before has ended: its overview is kept with its stored facts (built by the
+    # scores just read), so it is not replayed again for every compilation.
+    previous = facts.month_overview(
+        headquarters,
+        before,
+        lambda: figures.PeriodFigures(headquarters, before, now=now).overview(),
+        now=now or timezone.now(),
+    )
     rankings = score_rows.rankings(scores)
     moment = figures_now.moment
     criticised, exemplary = figures_now.typical()

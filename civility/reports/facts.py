@@ -10,11 +10,14 @@ A stored month remembers the last event and site visit it had counted. An event 
 inside the month that arrives later (an import, a correction, data written with past times) makes
 it stale, and it is rebuilt when next read; ``compile_reports`` rebuilds the month it compiles.
 The running month (本月至今) is always counted live.
+
+A stored month also keeps its 通报 overview once a bulletin has needed it (``month_overview``):
+the next month's bulletin compares with it and need not replay the month's problems again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -60,6 +63,21 @@ def refresh(headquarters, period: Period, *, now: datetime | None = None) -> Non
     fields = counting.field_counts(headquarters, [period], now=now)[period]
     rectification = counting.rectification_counts(headquarters, [period], now=now)[period]
     _store(headquarters, {period: (fields, rectification)})
+
+
+def month_overview(headquarters, period: Period, compute: Callable[[], dict], *, now) -> dict:
+    """An ended month's 通报 overview as at its end: ``compute()`` the first time, kept on the
+    month's stored facts and read from them afterwards, for as long as they are fresh (a later
+    event or visit inside the month drops it with them). The running month is computed."""
+    if counting.is_running(period, now):
+        return compute()
+    month = _fresh(headquarters, [period]).get(period)
+    if month is not None and month.overview:
+        return month.overview
+    overview = compute()
+    if month is not None:
+        FactMonth.objects.filter(pk=month.pk).update(overview=overview)
+    return overview
 
 
 def _marks() -> tuple[int, int]:

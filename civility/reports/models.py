@@ -361,6 +361,9 @@ class FactMonth(models.Model):
     built_at = models.DateTimeField(_("生成时间"))
     last_event = models.PositiveBigIntegerField(_("已计入的最后流转记录"), default=0)
     last_visit = models.PositiveBigIntegerField(_("已计入的最后点位测评"), default=0)
+    # The month's 通报 overview as at its end (figures.PeriodFigures.overview), kept once a
+    # bulletin has needed it (the next month's compares with it); empty until then.
+    overview = models.JSONField(_("概况"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("月度统计")

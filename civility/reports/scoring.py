@@ -372,12 +372,13 @@ def scores_for_months(
 def _score_month(policy, period, unit_rows, *, fields, rectification, remarks, partners, ineligible,
                  running, as_of) -> MonthlyScores:  # fmt: skip
     units: list[UnitScore] = []
+    kind_labels = {kind: str(label) for kind, label in Unit.Kind.choices}  # once, not per unit
     for unit in unit_rows:
         row = UnitScore(
             unit_id=unit.pk,
             name=unit.name,
             kind=unit.kind,
-            kind_label=unit.get_kind_display(),
+            kind_label=kind_labels.get(unit.kind, unit.kind),
             parent_id=unit.parent_id,
             is_committee_member=unit.is_committee_member,
             ineligible=ineligible[unit.pk].reason if unit.pk in ineligible else "",

@@ -58,9 +58,13 @@ def test_compile_keeps_edited_narrative(march):
 
 
 def test_compile_query_count_is_constant_in_problems(march):
+    # February's overview is computed once and then kept with its stored facts: compared here
+    # are compilations that read it, each after a new March problem (March counted again).
+    d = march
+    reports.monthly_data(d["hq"], Period.month(2026, 3))
+    assign(d, problem(d, "SA", at(3, 27)), "A", at(3, 27))
     with CaptureQueriesContext(connection) as few:
         reports.compile_report(march["hq"], MONTHLY, "2026-03")
-    d = march
     inspection = inspect(d, 27, ["SA", "SB", "SB1"])
     for i in range(25):
         p = problem(d, ["SA", "SB", "SB1"][i % 3], at(3, 27), inspection)

@@ -107,6 +107,8 @@ class ProblemTable(tables.Table):
     def __init__(self, *args, now=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.now = now or timezone.now()
+        # get_status_display() hashes and translates every choice for every row (exports).
+        self.status_labels = {value: str(label) for value, label in Problem.Status.choices}
 
     def render_number(self, record):
         url = reverse("problem_detail", args=[record.number])
@@ -131,7 +133,7 @@ class ProblemTable(tables.Table):
         )
 
     def value_status(self, record):
-        return record.get_status_display()
+        return self.status_labels.get(record.status, record.status)
 
     def render_deadline(self, record):
         state = record.due_state(self.now)
