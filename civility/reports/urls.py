@@ -6,7 +6,7 @@ from civility.reports.converters import (
     ReportKindConverter,
     WeekConverter,
 )
-from civility.reports.views import rankings, reports, signoff, units
+from civility.reports.views import annual, rankings, reports, signoff, units, vetoes
 
 register_converter(WeekConverter, "week")
 register_converter(MonthConverter, "month")
@@ -97,8 +97,8 @@ urlpatterns = [
         name="report_remind",
     ),
     path("rankings/", rankings.rankings, name="rankings"),
-    path("rankings/annual/<int:year>/", rankings.annual, name="rankings_annual"),
+    path("rankings/annual/<int:year>/", annual.annual, name="rankings_annual"),
     path("units/<int:pk>/", units.unit_page, name="unit_page"),
-    path("rankings/vetoes/", rankings.veto_list, name="veto_list"),
-    path("rankings/vetoes/new/", rankings.veto_new, name="veto_new"),
+    path("rankings/vetoes/", vetoes.veto_list, name="veto_list"),
+    path("rankings/vetoes/new/", vetoes.veto_new, name="veto_new"),
 ]
