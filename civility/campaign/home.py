@@ -29,7 +29,7 @@ from civility.core.registry import (
     register_nav,
     register_unit_section,
 )
-from civility.reports.views.rankings import pick_headquarters
+from civility.reports.views.common import pick_headquarters
 from civility.supervision.drives.progress import drive_totals
 from civility.supervision.problems import recurrence as recurrence_rates
 from civility.supervision.problems.models import Problem

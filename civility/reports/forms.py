@@ -1,15 +1,18 @@
-"""Forms of the 通报 pages: the draft's texts, picking a period to compile, the list filter."""
+"""Forms of the 通报 and 考评 pages: the draft's texts, picking a period to compile, the list
+filter, recording a 一票否决."""
 
 from __future__ import annotations
+
+from datetime import date
 
 import django_filters
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civility.org.models import Headquarters
+from civility.org.models import Headquarters, Unit
 from civility.reports import compile as reports
-from civility.reports.models import Report
+from civility.reports.models import Report, Veto
 
 NARRATIVE_KEYS = {
     Report.Kind.MONTHLY: ("overview", "work", "problems", "requirements", "copy_to"),
@@ -134,3 +137,57 @@ class ReportFilter(django_filters.FilterSet):
         # is_read is annotated by the view; drafts are neither read nor unread.
         published = queryset.exclude(status=Report.Status.DRAFT)
         return published.filter(is_read=(value == "read"))
+
+
+class VetoForm(forms.ModelForm):
+    """记录一票否决: a 文明委成员单位 of the headquarters, the year and the reason (one per unit
+    and year)."""
+
+    class Meta:
+        model = Veto
+        fields = ["unit", "year", "reason"]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 4})}
+        error_messages = {
+            "unit": {"required": _("请选择单位。")},
+            "year": {"required": _("请填写年度。")},
+            "reason": {"required": _("请填写否决理由。")},
+        }
+
+    def __init__(self, *args, headquarters, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.headquarters = headquarters
+        self.today = today
+        self.fields["unit"].queryset = Unit.objects.filter(
+            headquarters=headquarters, is_committee_member=True, active=True
+        ).order_by("kind", "order", "id")
+        self.fields["unit"].empty_label = _("请选择文明委成员单位")
+        self.fields["unit"].help_text = _("只能对文明委成员单位实行一票否决。")
+        self.fields["year"].initial = today.year
+        self.fields["year"].widget.attrs.update({"min": 2000, "max": today.year + 1})
+
+    def clean_reason(self):
+        reason = (self.cleaned_data.get("reason") or "").strip()
+        if not reason:
+            raise forms.ValidationError(_("请填写否决理由。"))
+        return reason
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if not 2000 <= year <= self.today.year + 1:
+            raise forms.ValidationError(_("年度不正确。"))
+        return year
+
+    def clean(self):
+        cleaned = super().clean()
+        unit, year = cleaned.get("unit"), cleaned.get("year")
+        if unit and year and Veto.objects.filter(unit=unit, year=year).exists():
+            raise forms.ValidationError(
+                _("%(unit)s%(year)s年已有一票否决记录，不能重复记录。")
+                % {"unit": unit.name, "year": year}
+            )
+        return cleaned
+
+    def validate_constraints(self, exclude=None):
+        # The duplicate check above says it in plain Chinese; the model's own constraint messages
+        # would repeat it in generic words.
+        return None

@@ -20,7 +20,7 @@ from civility.reports.permissions import (
     own_unit_page,
     reports_visible_to,
 )
-from civility.reports.views.rankings import pick_headquarters
+from civility.reports.views.common import pick_headquarters
 
 WAITING_SHOWN = 8
 

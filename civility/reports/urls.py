@@ -6,7 +6,7 @@ from civility.reports.converters import (
     ReportKindConverter,
     WeekConverter,
 )
-from civility.reports.views import rankings, reports, signoff, units
+from civility.reports.views import annual, documents, rankings, reports, signoff, units, vetoes
 
 register_converter(WeekConverter, "week")
 register_converter(MonthConverter, "month")
@@ -19,53 +19,53 @@ urlpatterns = [
     path("reports/monthly/", reports.report_list, {"kind": "monthly"}, name="report_monthly_list"),
     path(
         "reports/weekly/<week:period>/",
-        reports.report_detail,
+        documents.report_detail,
         {"kind": "weekly"},
         name="report_weekly",
     ),
     path(
         "reports/monthly/<month:period>/",
-        reports.report_detail,
+        documents.report_detail,
         {"kind": "monthly"},
         name="report_monthly",
     ),
     path(
         "reports/monthly/<month:period>.docx",
-        reports.report_docx,
+        documents.report_docx,
         {"kind": "monthly"},
         name="report_monthly_docx",
     ),
     path(
         "reports/monthly/<month:period>.xlsx",
-        reports.report_xlsx,
+        documents.report_xlsx,
         {"kind": "monthly"},
         name="report_monthly_xlsx",
     ),
     path(
         "reports/weekly/<week:period>.docx",
-        reports.report_docx,
+        documents.report_docx,
         {"kind": "weekly"},
         name="report_weekly_docx",
     ),
     path(
         "reports/weekly/<week:period>.xlsx",
-        reports.report_xlsx,
+        documents.report_xlsx,
         {"kind": "weekly"},
         name="report_weekly_xlsx",
     ),
     path(
         "reports/weekly/<week:period>/print/",
-        reports.report_print,
+        documents.report_print,
         {"kind": "weekly"},
         name="report_weekly_print",
     ),
     path(
         "reports/monthly/<month:period>/print/",
-        reports.report_print,
+        documents.report_print,
         {"kind": "monthly"},
         name="report_monthly_print",
     ),
-    path("reports/<int:pk>/photos/<int:photo_pk>/", reports.report_photo, name="report_photo"),
+    path("reports/<int:pk>/photos/<int:photo_pk>/", documents.report_photo, name="report_photo"),
     path(
         "reports/<report_kind:kind>/<period:period>/compile/",
         reports.report_compile,
@@ -73,17 +73,17 @@ urlpatterns = [
     ),
     path(
         "reports/<report_kind:kind>/<period:period>/edit/",
-        reports.report_edit,
+        documents.report_edit,
         name="report_edit",
     ),
     path(
         "reports/<report_kind:kind>/<period:period>/publish/",
-        reports.report_publish,
+        documents.report_publish,
         name="report_publish",
     ),
     path(
         "reports/<report_kind:kind>/<period:period>/correct/",
-        reports.report_correct,
+        documents.report_correct,
         name="report_correct",
     ),
     path(
@@ -97,8 +97,8 @@ urlpatterns = [
         name="report_remind",
     ),
     path("rankings/", rankings.rankings, name="rankings"),
-    path("rankings/annual/<int:year>/", rankings.annual, name="rankings_annual"),
+    path("rankings/annual/<int:year>/", annual.annual, name="rankings_annual"),
     path("units/<int:pk>/", units.unit_page, name="unit_page"),
-    path("rankings/vetoes/", rankings.veto_list, name="veto_list"),
-    path("rankings/vetoes/new/", rankings.veto_new, name="veto_new"),
+    path("rankings/vetoes/", vetoes.veto_list, name="veto_list"),
+    path("rankings/vetoes/new/", vetoes.veto_new, name="veto_new"),
 ]

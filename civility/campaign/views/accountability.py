@@ -28,7 +28,7 @@ from civility.core.errors import Refused
 from civility.core.permissions import sees_everything
 from civility.core.tables import HtmxTableView
 from civility.org.models import Unit
-from civility.reports.views.rankings import pick_headquarters
+from civility.reports.views.common import pick_headquarters
 from civility.supervision.problems.models import Problem
 
 

@@ -24,7 +24,7 @@ from civility.campaign.permissions import (
     drives_visible_to,
 )
 from civility.core.exports import Sheet, export_response
-from civility.reports.views.rankings import pick_headquarters
+from civility.reports.views.common import pick_headquarters
 from civility.supervision.drives.models import Drive
 from civility.supervision.drives.progress import drive_problems, drive_progress, drive_totals
 from civility.supervision.inspections.permissions import can_start_inspection

@@ -35,7 +35,7 @@ from civility.core.htmx import toast, wants_partial
 from civility.core.permissions import sees_everything
 from civility.core.tables import HtmxTableView
 from civility.org.models import Unit
-from civility.reports.views.rankings import pick_headquarters
+from civility.reports.views.common import pick_headquarters
 
 FIRST_YEAR = 2000
 
