@@ -1,4 +1,4 @@
-"""A large list's xlsx is streamed as it is written (civility.core.exports.xlsx_chunks) and holds
+"""A large list's xlsx is streamed as it is written (core.xlsx_stream.xlsx_chunks) and holds
 exactly the screen's rows and the small export's cells; each column's value is what
 django-tables2's own ``as_values`` gives, and the sheet opens in openpyxl with typed cells."""
 
@@ -33,7 +33,7 @@ def test_streamed_xlsx_equals_the_screen_and_the_small_export(
     small = client.get(reverse("problem_list"), {**params, "_export": "xlsx"})
     assert not small.streaming
     monkeypatch.setattr("civility.core.exports.STREAM_ABOVE", 2)
-    monkeypatch.setattr("civility.core.exports.STREAM_CHUNK_ROWS", 2)
+    monkeypatch.setattr("civility.core.xlsx_stream.STREAM_CHUNK_ROWS", 2)
     large = client.get(reverse("problem_list"), {**params, "_export": "xlsx"})
     assert large.streaming
     chunks = list(large.streaming_content)
