@@ -94,7 +94,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-if ! as_pg "$PG_BIN/initdb" -D "$PGDATA_DIR" -A trust -U postgres -E UTF8 --no-locale \
+if ! as_pg "$PG_BIN/initdb" -D "$PGDATA_DIR" -A trust -U postgres -E UTF8 --locale=C.UTF-8 \
     >"$PGTMP/initdb.log" 2>&1; then
     echo "test-postgres: initdb failed:" >&2
     cat "$PGTMP/initdb.log" >&2

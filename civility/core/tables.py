@@ -17,6 +17,7 @@ from django_tables2 import SingleTableMixin
 from django_tables2 import utils as tables2_utils
 from django_tables2.export import ExportMixin
 
+from civility.core import keyset
 from civility.core.exports import SafeTableExport
 from civility.core.htmx import wants_partial
 
@@ -48,14 +49,41 @@ MAX_PER_PAGE = 200
 
 COUNT_CAP = 2000
 PAGE_WINDOW = 2  # pages shown either side of the current one
+# Keyset lists: pages up to here are read with OFFSET (cheap near the front) and linked by
+# number; beyond, only 上一页/下一页 (keyset cursors) lead on, and the window shows 1 … n.
+FRONT_PAGES = 10
+CURSOR = "cursor"  # the query parameter of keyset links
 
 
 class ScalablePage(Page):
+    keys: list | None = None  # the total ordering when the list pages by keyset
+    records: list = []
+
+    def has_next(self) -> bool:
+        last = self.paginator.known_last
+        return last is None or self.number < last
+
+    @property
+    def next_cursor(self) -> str:
+        """下一页 continues after this page's last row (keyset lists only)."""
+        if not self.keys or not self.records or not self.has_next():
+            return ""
+        return keyset.cursor_for(self.keys, self.records[-1], keyset.AFTER)
+
+    @property
+    def previous_cursor(self) -> str:
+        """上一页 ends before this page's first row; page 1 is read plainly."""
+        if not self.keys or not self.records or self.number <= 2:
+            return ""
+        return keyset.cursor_for(self.keys, self.records[0], keyset.BEFORE)
+
     @property
     def window(self) -> list:
         """Page numbers to link, with "…" for gaps; the last page only when it is known."""
         paginator, number = self.paginator, self.number
         last = paginator.known_last
+        if self.keys and number > FRONT_PAGES:
+            return [1, "...", number] + ([] if last == number else ["..."])
         low = max(1, number - PAGE_WINDOW)
         high = number + PAGE_WINDOW if last is None else min(last, number + PAGE_WINDOW)
         if last is None:
@@ -79,9 +107,11 @@ class ScalablePaginator(Paginator):
     third of the list's time.
     """
 
-    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, **kw):
+    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, *,
+                 cursor: str | None = None, keyset: bool = False, **kw):  # fmt: skip
         super().__init__(object_list, per_page, 0, allow_empty_first_page, **kw)
         self.known_last: int | None = None
+        self.cursor, self.use_keyset = cursor, keyset
 
     def validate_number(self, number) -> int:
         try:
@@ -96,6 +126,10 @@ class ScalablePaginator(Paginator):
 
     def page(self, number) -> ScalablePage:
         number = self.validate_number(number or 1)
+        queryset = self._queryset() if self.use_keyset else None
+        keys = keyset.keys_for(queryset) if queryset is not None else None
+        if keys is not None:
+            return self._keyset_page(number, keys)
         bottom = (number - 1) * self.per_page
         window = self.object_list[bottom : bottom + self.per_page + 1]
         # django-tables2 rows: read the records once, keep them as the rows' data.
@@ -110,6 +144,36 @@ class ScalablePaginator(Paginator):
             return ScalablePage(records, number, self)
         rows.data = records
         return ScalablePage(rows, number, self)
+
+    def _keyset_page(self, number: int, keys: list) -> ScalablePage:
+        """A page read after (下一页) or before (上一页) the row its cursor names, else with
+        OFFSET, in the list's ordering made total by the primary key."""
+        queryset, size = self._queryset(), self.per_page
+        cursor = keyset.decode(self.cursor, keys) if number > 1 else None
+        if cursor is None:
+            bottom = (number - 1) * size
+            records = list(keyset.order(queryset, keys)[bottom : bottom + size + 1])
+            last_known = len(records) <= size
+        else:
+            direction, values = cursor
+            forward = direction == keyset.AFTER
+            records = list(keyset.seek(queryset, keys, values, forward=forward)[: size + 1])
+            if not forward:
+                records = records[:size][::-1]
+            last_known = forward and len(records) <= size
+        if not records and number > 1:
+            raise EmptyPage("该页没有数据")
+        if last_known:
+            self.known_last = number
+        records = records[:size]
+        rows = self.object_list[0:0]
+        if hasattr(rows, "table"):
+            rows.data = records
+        else:
+            rows = records
+        page = ScalablePage(rows, number, self)
+        page.keys, page.records = keys, records
+        return page
 
     def _queryset(self) -> QuerySet | None:
         data = getattr(getattr(self.object_list, "data", None), "data", self.object_list)
@@ -169,6 +233,9 @@ class HtmxTableView(ExportMixin, SingleTableMixin, FilterView):
     """Base for every table page: permission check, scoped queryset, partial or page, export."""
 
     paginate_by = 25
+    # Deep pages by keyset (下一页/上一页 carry a cursor) instead of OFFSET: for lists that are
+    # long and sorted on indexed columns.
+    keyset = False
     export_formats = ("xlsx", "csv")
     export_class = SafeTableExport
     export_name = "export"
@@ -198,8 +265,10 @@ class HtmxTableView(ExportMixin, SingleTableMixin, FilterView):
         base = paginate.get("paginator_class") or ScalablePaginator
         if base is Paginator:
             base = ScalablePaginator
+        extra = {"keyset": True, "cursor": self.request.GET.get(CURSOR)} if self.keyset else {}
         return {
             **paginate,
+            **extra,
             "per_page": default,
             "paginator_class": bounded_paginator(base, default),
         }
@@ -244,5 +313,6 @@ class HtmxTableView(ExportMixin, SingleTableMixin, FilterView):
         query = self.request.GET.copy()
         query.pop(self.export_trigger_param, None)
         query.pop("page", None)
+        query.pop(CURSOR, None)
         context["export_query"] = query.urlencode()
         return context

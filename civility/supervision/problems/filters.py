@@ -35,10 +35,11 @@ FTS_MIN = 3  # characters: the trigram index finds runs of three or more
 def text_search_q(value: str) -> Q:
     """Problems whose number or description contains ``value``, or whose site's name does.
 
-    Indexed where the database allows (migration 0011): SQLite's FTS5 trigram table, PostgreSQL's
-    pg_trgm indexes (used by ILIKE); the site names are a small table whose matches are then
-    looked up through the problem's site index. One or two characters fall back to a scan, which
-    stops early for common words because the list reads newest first."""
+    Indexed where the database allows (migrations 0011, 0012): SQLite's FTS5 trigram table,
+    PostgreSQL's pg_trgm indexes on UPPER(...) (what icontains compares); the site names are a
+    small table whose matches are then looked up through the problem's site index. One or two
+    characters fall back to a scan, which stops early for common words because the list reads
+    newest first."""
     sites = Q(site__in=Site.objects.filter(name__icontains=value).values("pk"))
     if connection.vendor == "sqlite" and len(value) >= FTS_MIN:
         phrase = '"' + value.replace('"', '""') + '"'
@@ -47,6 +48,16 @@ def text_search_q(value: str) -> Q:
             [phrase],
         )
         return Q(pk__in=matches) | sites
+    if connection.vendor == "postgresql" and len(value) >= FTS_MIN:
+        # Three indexed lookups (0012's UPPER(...) trigram indexes, the site index) gathered by
+        # UNION: an OR of them made PostgreSQL walk the list's sort index, testing every row.
+        found = Problem.objects.order_by()
+        parts = [
+            found.filter(number__icontains=value).values("pk"),
+            found.filter(description__icontains=value).values("pk"),
+            found.filter(sites).values("pk"),
+        ]
+        return Q(pk__in=parts[0].union(*parts[1:]))
     return Q(number__icontains=value) | Q(description__icontains=value) | sites
 
 

@@ -58,6 +58,7 @@ class ProblemListView(HtmxTableView):
     table_class = ProblemTable
     filterset_class = ProblemFilter
     export_name = "problems"
+    keyset = True
 
     def has_permission(self) -> bool:
         return can_view_problems(self.request.user)

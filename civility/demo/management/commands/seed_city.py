@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from civility.demo.city import CityHistory, past_timestamps
+from civility.demo.city_levers import seed_city_levers
 from civility.demo.city_org import build_org
 from civility.org.models import Headquarters
 from civility.supervision.problems.models import Problem
@@ -33,10 +34,15 @@ class Command(BaseCommand):
             "--headquarters", default="HL", metavar="CODE", help="指挥部编号前缀（默认 HL）"
         )
         parser.add_argument(
+            "--levers-only",
+            action="store_true",
+            help="只为已生成的指挥部补充专项行动、问责、荣誉和全民参与数据",
+        )
+        parser.add_argument(
             "--force", action="store_true", help="即使 DEBUG 关闭也生成（切勿用于生产环境）"
         )
 
-    def handle(self, *args, problems, seed, until, headquarters, force, **options):
+    def handle(self, *args, problems, seed, until, headquarters, force, levers_only, **options):
         if not settings.DEBUG and not force:
             raise CommandError("DEBUG 已关闭：seed_city 只用于测试环境（确需生成请加 --force）。")
         if problems < 1:
@@ -44,13 +50,17 @@ class Command(BaseCommand):
         hq = Headquarters.objects.filter(code=headquarters).first()
         if hq is None:
             raise CommandError(f"找不到编号前缀为 {headquarters} 的指挥部：请先导入 fixtures。")
-        if Problem.objects.filter(headquarters=hq).exists():
-            raise CommandError(f"{hq} 已有问题数据：seed_city 只填充空的指挥部。")
         started = time.monotonic()
 
         def say(message: str) -> None:
             self.stdout.write(f"[{time.monotonic() - started:7.1f}s] {message}")
             self.stdout.flush()
+
+        if levers_only:
+            seed_city_levers(hq, say)
+            return
+        if Problem.objects.filter(headquarters=hq).exists():
+            raise CommandError(f"{hq} 已有问题数据：seed_city 只填充空的指挥部。")
 
         rng = random.Random(seed)
         org = build_org(hq, rng, say)
@@ -64,3 +74,4 @@ class Command(BaseCommand):
         written = "，".join(f"{name} {count:,}" for name, count in history.rows.written.items())
         say(f"完成：{written}")
         say("状态：" + "，".join(f"{s} {n:,}" for s, n in sorted(history.statuses.items())))
+        seed_city_levers(hq, say)

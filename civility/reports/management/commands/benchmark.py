@@ -23,7 +23,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from civility.core import exports
+from civility.core import keyset, xlsx_stream
 from civility.core.models import User
 from civility.core.periods import MONTH, Period, local_midnight
 from civility.org.models import Headquarters, ProblemCategory, Site, Unit
@@ -31,12 +31,13 @@ from civility.reports import annual, scoring
 from civility.reports import benchmarking as bench
 from civility.reports import compile as reports
 from civility.reports.http_bench import run_http, run_submits
+from civility.supervision.drives.models import Drive
 from civility.supervision.notifications.models import Notification
 from civility.supervision.photos import process_upload
 from civility.supervision.problems import workflow
 from civility.supervision.problems.models import Photo, Problem, ProblemEvent
 
-PERSONAS = ("secretariat", "leader", "inspector", "liaison", "liaison2")
+PERSONAS = ("secretariat", "leader", "inspector", "liaison", "liaison2", "representative")
 EXPORT_ROWS = 10_000
 SUBMITS = 200  # concurrent 提交整改 with a photo (--http)
 SUBMIT_PROBES = 5  # submitted one at a time first: one submit's service time
@@ -148,6 +149,16 @@ def raw_month(hq, start, end) -> None:
         cursor.fetchall()
 
 
+def deep_url(hq, page: int, per_page: int = 25) -> str:
+    """A deep page as people reach it, by 下一页 from the page before: its link carries the
+    keyset cursor of that page's last row (see civility.core.keyset)."""
+    problems = Problem.objects.order_by("-reported_at", "-id")
+    keys = keyset.keys_for(problems)
+    last = problems.select_related(None)[(page - 1) * per_page - 1]
+    cursor = keyset.cursor_for(keys, last, keyset.AFTER)
+    return f"/problems/?page={page}&cursor={cursor}"
+
+
 class Command(BaseCommand):
     help = "测量主要页面和操作的耗时，并与同一次运行中测得的极限比较（问题 11 的目标）。"
 
@@ -200,10 +211,24 @@ class Command(BaseCommand):
     def pages(self, hq, problem) -> list[tuple]:
         street = Unit.objects.filter(headquarters=hq, kind=Unit.Kind.STREET).order_by("id").first()
         count = Problem.objects.filter(headquarters=hq).count()
-        deep = max(1, min(2000, count // 25 - 1))
+        deep = max(2, min(2000, count // 25 - 1))
         site = problem.site.name
         list_goal, page_goal = bench.PROBLEM_LIST_GOAL_MS, bench.PAGE_GOAL_MS
         filtered = f"/problems/?street={street.pk}&status=assigned&sort=deadline&per_page=50"
+        year = timezone.localdate().year
+        drive = Drive.objects.filter(headquarters=hq, parent=None).order_by("-start_date").first()
+        more = [
+            ("专项行动列表", "secretariat", "/drives/", page_goal),
+            *([("专项行动进度", "leader", f"/drives/{drive.pk}/", page_goal)] if drive else []),
+            ("问责列表", "secretariat", "/accountability/", page_goal),
+            ("荣誉列表", "secretariat", "/honours/", page_goal),
+            ("建议列表（创建办）", "secretariat", "/suggestions/", page_goal),
+            ("首页（代表）", "representative", "/", page_goal),
+            ("活动列表", "secretariat", "/activities/", page_goal),
+            ("预算", "secretariat", f"/budget/{year}/", page_goal),
+            (f"年度考评页 {year - 1}", "leader", f"/rankings/annual/{year - 1}/", page_goal),
+            ("单位页（街道）", "leader", f"/units/{street.pk}/", page_goal),
+        ]
         return [
             ("首页（领导：仪表盘）", "leader", "/", page_goal),
             ("首页（联络员：待办）", "liaison", "/", page_goal),
@@ -211,7 +236,7 @@ class Command(BaseCommand):
             ("督查列表", "secretariat", "/inspections/", page_goal),
             ("问题列表", "secretariat", "/problems/", list_goal),
             ("问题列表 街道+状态+排序 50/页", "secretariat", filtered, list_goal),
-            (f"问题列表 深页（第{deep}页）", "secretariat", f"/problems/?page={deep}", list_goal),
+            (f"问题列表 深页（第{deep}页）", "secretariat", deep_url(hq, deep), list_goal),
             ("问题列表 联络员（街道）", "liaison", "/problems/", list_goal),
             ("问题列表 联络员（部门）", "liaison2", "/problems/", list_goal),
             ("问题列表 关键词搜索", "secretariat", f"/problems/?q={site}", list_goal),
@@ -220,6 +245,7 @@ class Command(BaseCommand):
             ("责任分解", "secretariat", "/assignments/", page_goal),
             ("组织架构", "secretariat", "/org/", page_goal),
             ("考评排名", "leader", "/rankings/", page_goal),
+            *more,
         ]
 
     def in_process(self, pages, people, hq) -> list:
@@ -300,7 +326,7 @@ class Command(BaseCommand):
 
         def limit() -> None:
             values = rows.values_list(*fields).iterator(chunk_size=2000)
-            for _chunk in exports.xlsx_chunks("limit", itertools.chain([fields], values)):
+            for _chunk in xlsx_stream.xlsx_chunks("limit", itertools.chain([fields], values)):
                 pass
 
         url = f"/problems/?date_from={day:%Y-%m-%d}&_export=xlsx"
