@@ -27,6 +27,13 @@
 
   document.addEventListener("DOMContentLoaded", function () { dismissToasts(document); });
 
+  // An export can take seconds for a long list (it streams as it is written): say so at once.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(".exports a[download]");
+    var box = link && link.closest(".exports");
+    if (box && box.dataset.exportNote) { showToast(box.dataset.exportNote, "info"); }
+  });
+
   // Server-sent events via HX-Trigger: {"toast": {"message": ..., "level": ...}}, "closeModal".
   document.body.addEventListener("toast", function (event) {
     showToast(event.detail.message, event.detail.level);

@@ -117,3 +117,14 @@ def test_browser_desktop_tab_bar_has_no_scroll_hint(live_server, page, listed):
     browser_login(page, live_server, "b_secretariat")
     classes = page.locator("nav.mainnav").get_attribute("class")
     assert "more-right" not in classes and "more-left" not in classes
+
+
+@pytest.mark.browser
+def test_browser_export_says_at_once_that_the_file_is_coming(live_server, page, listed):
+    page.set_viewport_size(DESKTOP)
+    browser_login(page, live_server, "b_secretariat")
+    page.goto(f"{live_server.url}{reverse('problem_list')}")
+    with page.expect_download() as download:
+        page.click("#export-xlsx")
+    assert page.locator(".toast").first.inner_text().startswith("正在生成导出文件")
+    assert download.value.suggested_filename.endswith(".xlsx")
