@@ -20,11 +20,11 @@ LINE = re.compile(
 
 
 @pytest.fixture
-def personas(secretariat, leader, inspector, liaison, other_liaison, street):
+def personas(secretariat, leader, inspector, liaison, other_liaison, representative, street):
     """The benchmark signs in as the demo logins."""
     for user, name in (
         (secretariat, "secretariat"), (leader, "leader"), (inspector, "inspector"),
-        (liaison, "liaison"), (other_liaison, "liaison2"),
+        (liaison, "liaison"), (other_liaison, "liaison2"), (representative, "representative"),
     ):  # fmt: skip
         user.username = name
         user.save()

@@ -154,7 +154,10 @@ def deep_url(hq, page: int, per_page: int = 25) -> str:
     keyset cursor of that page's last row (see civility.core.keyset)."""
     problems = Problem.objects.order_by("-reported_at", "-id")
     keys = keyset.keys_for(problems)
-    last = problems.select_related(None)[(page - 1) * per_page - 1]
+    before = (page - 1) * per_page
+    last = problems.select_related(None)[before - 1 : before].first()
+    if last is None:  # a list too short to have that page: the page by number
+        return f"/problems/?page={page}"
     cursor = keyset.cursor_for(keys, last, keyset.AFTER)
     return f"/problems/?page={page}&cursor={cursor}"
 
