@@ -4,7 +4,7 @@ The state part of an action is checked by the workflow table; these answer "may 
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.lookups import IsNull
 
 from civility.core.permissions import (
@@ -61,13 +61,14 @@ def _unit_condition(unit_id: int) -> Q:
     probe of the link table's (problem, unit) index per row, through a scalar subquery:
     PostgreSQL turned EXISTS under OR into a hashed subplan that first read all of a
     department's links (~136,000, ~120 ms at 500k) before the list's first row. With fewer
-    links that hash is the cheaper check, and EXISTS stays."""
-    links = Problem.cooperating_units.through.objects.filter(
-        unit_id=unit_id, problem_id=OuterRef("pk")
-    )
+    links, ``pk IN (the unit's links)``: PostgreSQL hashes them once, SQLite reads the unit's
+    problems and links through their indexes (MULTI-INDEX OR) instead of probing the links for
+    every row it walks (a street's count: 200 ms -> 40 ms)."""
+    links = Problem.cooperating_units.through.objects.filter(unit_id=unit_id)
     if _unit_counts(unit_id)[1] < MANY:
-        return Q(primary_unit_id=unit_id) | Q(Exists(links))
-    return Q(primary_unit_id=unit_id) | Q(IsNull(Subquery(links.values("problem_id")[:1]), False))
+        return Q(primary_unit_id=unit_id) | Q(pk__in=links.values("problem_id"))
+    probe = links.filter(problem_id=OuterRef("pk")).values("problem_id")[:1]
+    return Q(primary_unit_id=unit_id) | Q(IsNull(Subquery(probe), False))
 
 
 def problems_visible_to(user) -> QuerySet:
