@@ -6,8 +6,9 @@ from urllib.parse import urlencode
 import django_filters
 from django import forms
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
+from django.db.models.lookups import IsNull
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -101,6 +102,16 @@ def unit_choices(visible=None):
     problems = Problem.objects.all() if visible is None else visible
     units = Unit.objects.filter(Exists(problems.filter(primary_unit=OuterRef("pk"))))
     return units.order_by("kind", "order", "id")
+
+
+def street_has_problems() -> IsNull:
+    """Streets with a site that has a problem: per street, its sites until one has a problem
+    (index probes on the problem's site). A scalar subquery, not EXISTS across problem and site:
+    PostgreSQL flattened that into a join of every problem with its site (~350 ms at 500k)."""
+    sites = Site.objects.filter(
+        Exists(Problem.objects.filter(site=OuterRef("pk"))), street=OuterRef("pk")
+    )
+    return IsNull(Subquery(sites.order_by().values("pk")[:1]), False)
 
 
 class ProblemFilter(django_filters.FilterSet):
@@ -233,7 +244,7 @@ class ProblemFilter(django_filters.FilterSet):
         if street_ids is not None:  # known already (see views.visible_street_ids)
             streets = streets.filter(pk__in=street_ids)
         elif visible is None:
-            streets = streets.filter(Exists(Problem.objects.filter(site__street=OuterRef("pk"))))
+            streets = streets.filter(street_has_problems())
         else:
             streets = streets.filter(pk__in=visible.values("site__street"))
         self.filters["street"].queryset = streets.order_by("order", "id")

@@ -64,7 +64,7 @@ class ProblemListView(HtmxTableView):
         return can_view_problems(self.request.user)
 
     def visible(self):
-        return problems_visible_to(self.request.user)
+        return problems_visible_to(self.request.user, walk=True)
 
     def get_queryset(self):
         return self.visible().select_related("site", "site__street", "category", "primary_unit")

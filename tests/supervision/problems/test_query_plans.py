@@ -69,6 +69,11 @@ def seq_scans(sql: str) -> list[str]:
         kind, table = node.get("Node Type", ""), node.get("Relation Name")
         limited = limited or kind == "Limit"
         whole_index = kind in ("Index Scan", "Index Only Scan") and "Index Cond" not in node
+        # A bitmap of a whole index (a covering index makes that a candidate) reads it all too.
+        whole_index |= kind == "Bitmap Heap Scan" and any(
+            child.get("Node Type") == "Bitmap Index Scan" and "Index Cond" not in child
+            for child in node.get("Plans", [])
+        )
         if table in BIG_TABLES and (kind == "Seq Scan" or (whole_index and not limited)):
             found.append(table)
         for child in node.get("Plans", []):
