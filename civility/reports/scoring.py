@@ -326,11 +326,17 @@ def _lists(policy: ScoringPolicy, units: list[UnitScore]) -> None:
 
 
 def scores_for_months(
-    headquarters, periods: Iterable[Period], *, now: datetime | None = None
+    headquarters,
+    periods: Iterable[Period],
+    *,
+    now: datetime | None = None,
+    kinds: Iterable[str] = RANKED_KINDS,
 ) -> dict[Period, MonthlyScores]:
     """Score every active unit of ``headquarters`` for each month of ``periods`` (months not
     after the running one), each as of its end (or now, for the running month: 本月至今, no
-    bands, ranks or lists). Eleven queries whatever the number of months, problems and visits."""
+    bands, ranks or lists). Eleven queries whatever the number of months, problems and visits.
+    ``kinds``: only units of these kinds are scored (ranks and lists are within a kind, so
+    their rows are the same; the counts, and the facts stored, are every unit's)."""
     now = now or timezone.now()
     periods = sorted(set(periods))
     if not periods:
@@ -344,6 +350,8 @@ def scores_for_months(
         )
     )
     names = {u.name: u.pk for u in unit_rows}
+    kinds = set(kinds)
+    scored = [u for u in unit_rows if u.kind in kinds]
     # Ended months from the stored facts (built once, as of their end); the running one live.
     fields, rectification = facts.month_counts(headquarters, periods, now=now, units=names)
     remarks = _commentary(headquarters, periods)
@@ -357,7 +365,7 @@ def scores_for_months(
         result[period] = _score_month(
             rules[period.year],
             period,
-            unit_rows,
+            scored,
             fields=fields[period],
             rectification=rectification[period],
             remarks=remarks[period],
@@ -373,6 +381,7 @@ def _score_month(policy, period, unit_rows, *, fields, rectification, remarks, p
                  running, as_of) -> MonthlyScores:  # fmt: skip
     units: list[UnitScore] = []
     kind_labels = {kind: str(label) for kind, label in Unit.Kind.choices}  # once, not per unit
+    empty = counting.empty_counts()
     for unit in unit_rows:
         row = UnitScore(
             unit_id=unit.pk,
@@ -383,7 +392,7 @@ def _score_month(policy, period, unit_rows, *, fields, rectification, remarks, p
             is_committee_member=unit.is_committee_member,
             ineligible=ineligible[unit.pk].reason if unit.pk in ineligible else "",
         )
-        counts = rectification.get(unit.pk, counting.empty_counts())
+        counts = rectification.get(unit.pk) or empty  # read only
         for key, value in counts.items():
             setattr(row, key, value)
         row.rectification_raw = rectification_score(policy, counts)
