@@ -382,29 +382,29 @@ def _score_month(policy, period, unit_rows, *, fields, rectification, remarks, p
     units: list[UnitScore] = []
     kind_labels = {kind: str(label) for kind, label in Unit.Kind.choices}  # once, not per unit
     empty = counting.empty_counts()
-    for unit in unit_rows:
+    for unit in unit_rows:  # thousands of rows for a year of a city: attributes read once
+        pk, kind = unit.pk, unit.kind
+        counts = rectification.get(pk) or empty  # read only
         row = UnitScore(
-            unit_id=unit.pk,
+            unit_id=pk,
             name=unit.name,
-            kind=unit.kind,
-            kind_label=kind_labels.get(unit.kind, unit.kind),
+            kind=kind,
+            kind_label=kind_labels.get(kind, kind),
             parent_id=unit.parent_id,
             is_committee_member=unit.is_committee_member,
-            ineligible=ineligible[unit.pk].reason if unit.pk in ineligible else "",
+            ineligible=ineligible[pk].reason if pk in ineligible else "",
+            **counts,
         )
-        counts = rectification.get(unit.pk) or empty  # read only
-        for key, value in counts.items():
-            setattr(row, key, value)
         row.rectification_raw = rectification_score(policy, counts)
-        if unit.is_area:
-            row.partners = partners.get(unit.pk, [])
-            visits = fields.get(unit.pk)
+        if kind in Unit.AREA_KINDS:  # unit.is_area
+            row.partners = partners.get(pk, [])
+            visits = fields.get(pk)
             if visits:
                 row.visits, row.items_failed = visits["visits"], visits["items_failed"]
                 if row.visits >= policy.min_site_visits:
                     row.field_raw = visits["mean"]
         _total(policy, row)
-        tones = remarks.get(unit.pk, {})
+        tones = remarks.get(pk, {})
         row.praised, row.criticised = tones.get("praise", []), tones.get("criticism", [])
         units.append(row)
     if not running:
