@@ -101,21 +101,21 @@ def _fresh(headquarters, ended: list[Period]) -> dict[Period, FactMonth]:
     low_visit = min((m.last_visit for m in months), default=never)
     # Read by primary key alone, the headquarters checked here: a condition on it in the query
     # lets SQLite walk the whole headquarters (a city's every problem) instead of the few new ids.
-    hq = headquarters.pk
-    events = [
-        (pk, at)
-        for pk, at, owner in ProblemEvent.objects.filter(id__gt=low_event)
+    # Read by primary key alone, the headquarters checked here: a condition on it in the query
+    # lets SQLite walk the whole headquarters (a city's every problem) instead of the few new ids.
+    new_events = list(
+        ProblemEvent.objects.filter(id__gt=low_event)
         .order_by()
         .values_list("id", "at", "problem__headquarters_id")
-        if owner == hq
-    ]
-    visits = [
-        (pk, day)
-        for pk, day, owner in SiteVisit.objects.filter(id__gt=low_visit)
+    )
+    new_visits = list(
+        SiteVisit.objects.filter(id__gt=low_visit)
         .order_by()
         .values_list("id", "inspection__date", "inspection__headquarters_id")
-        if owner == hq
-    ]
+    )
+    hq = headquarters.pk
+    events = [(pk, at) for pk, at, owner in new_events if owner == hq]
+    visits = [(pk, day) for pk, day, owner in new_visits if owner == hq]
     fresh = {}
     for month in months:
         period = by_slug[month.period]
@@ -124,12 +124,12 @@ def _fresh(headquarters, ended: list[Period]) -> dict[Period, FactMonth]:
         if any(pk > month.last_visit and day <= period.last for pk, day in visits):
             continue
         fresh[period] = month
-    # What the fresh months were checked against need not be looked at again ("" keeps the
-    # query the same when none is fresh).
+    # What the fresh months were checked against need not be looked at again, other
+    # headquarters' ids included ("" keeps the query the same when none is fresh).
     checked = [*(p.slug for p in fresh), ""]
     FactMonth.objects.filter(headquarters=headquarters, period__in=checked).update(
-        last_event=Greatest(F("last_event"), Value(max((pk for pk, _ in events), default=0))),
-        last_visit=Greatest(F("last_visit"), Value(max((pk for pk, _ in visits), default=0))),
+        last_event=Greatest(F("last_event"), Value(max((r[0] for r in new_events), default=0))),
+        last_visit=Greatest(F("last_visit"), Value(max((r[0] for r in new_visits), default=0))),
     )
     return fresh
 
