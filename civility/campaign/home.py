@@ -3,7 +3,7 @@ in core/registry.py): drives, 问责 with the open suggestions, honours."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -60,8 +60,10 @@ def drives_section(request) -> dict | None:
         drive.urls = figure_urls(drive=drive.pk)
         drive.elapsed = (today - drive.start_date).days + 1
     month = Period.of(today, MONTH)
-    this_month = Problem.objects.filter(
-        headquarters=hq, reported_at__gte=month.start, reported_at__lt=month.end
+    # "+ 0": the headquarters (a whole city) must not be the index SQLite walks, the month's
+    # reported_at range is.
+    this_month = Problem.objects.alias(hq_id=F("headquarters_id") + 0).filter(
+        hq_id=hq.pk, reported_at__gte=month.start, reported_at__lt=month.end
     )
     recurrence = recurrence_rates.overall(this_month)
     sites = recurrence_rates.rates_by_site(this_month)[:HOME_SITES]

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from civility.core.periods import Period
@@ -208,6 +208,19 @@ def items_by_indicator(headquarters, period: Period, unit=None, *, now=None) -> 
 # --- rectification ---------------------------------------------------------------------------
 
 
+def _problems(headquarters):
+    """The headquarters' problems, its id compared as "+ 0": one value for a whole city, it must
+    not be the index SQLite walks (every query below has a narrow indexed range of its own)."""
+    return Problem.objects.alias(hq=F("headquarters_id") + 0).filter(hq=headquarters.pk)
+
+
+def _events(headquarters):
+    """The events of the headquarters' problems, the headquarters compared as in ``_problems``."""
+    return ProblemEvent.objects.alias(hq=F("problem__headquarters_id") + 0).filter(
+        hq=headquarters.pk
+    )
+
+
 def rectification_counts(
     headquarters,
     periods: Iterable[Period],
@@ -230,8 +243,12 @@ def rectification_counts(
         return counts[period].setdefault(unit, empty_counts())
 
     changed = ProblemEvent.objects.filter(problem=OuterRef("pk"), action__in=CHANGING)
-    stable = Problem.objects.filter(headquarters=headquarters, primary_unit__isnull=False).exclude(
-        Exists(changed)
+    # No ORDER BY: the default one (reported_at) would pick its index over the narrow ranges.
+    stable = (
+        _problems(headquarters)
+        .filter(primary_unit__isnull=False)
+        .exclude(Exists(changed))
+        .order_by()
     )
     for unit, deadline, status, closed_at in stable.filter(
         deadline__gte=start, deadline__lt=until
@@ -252,8 +269,8 @@ def rectification_counts(
             if assigned_at < end and (closed_at is None or closed_at >= first):
                 row(period, unit)["open"] += 1
     events = (
-        ProblemEvent.objects.filter(
-            problem__headquarters=headquarters,
+        _events(headquarters)
+        .filter(
             problem__primary_unit__isnull=False,
             at__gte=start,
             at__lt=until,
@@ -263,6 +280,7 @@ def rectification_counts(
             Exists(ProblemEvent.objects.filter(problem=OuterRef("problem"), action__in=CHANGING))
         )
         .values_list("problem__primary_unit", "problem_id", "action", "at")
+        .order_by()
     )
     escalated: set[tuple[Period, int, int]] = set()
     for unit, problem_id, action, at in events:
@@ -288,22 +306,21 @@ def _replay_changed(headquarters, months: _Months, until, row, units) -> None:
     """Count the problems that were 改派 or extended by replaying their events, for each month
     up to its own cutoff: the unit that held the problem and the deadline it had then."""
     first = months.rows[0][0]
+    # Only problems the months can see: still open, closed in or after them, or due in them (a
+    # deadline a month ends with is the row's, or was replaced after that month by a later
+    # one). Closed problems of past years no longer cost the running month. They are found
+    # first (closed_at and deadline indexes), then their events (problem index).
+    seen = (
+        _problems(headquarters)
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=first) | Q(deadline__gte=first))
+        .filter(Exists(ProblemEvent.objects.filter(problem=OuterRef("pk"), action__in=CHANGING)))
+        .values("pk")
+    )
     events = (
         ProblemEvent.objects.filter(
-            problem__headquarters=headquarters,
+            problem__in=seen,
             at__lt=until,
             action__in=(ASSIGN, REASSIGN, EXTEND, SUBMIT, RETURN, ESCALATE, APPROVE),
-        )
-        # Only problems the months can see: still open, closed in or after them, or due in
-        # them (a deadline a month ends with is the row's, or was replaced after that month by
-        # a later one). Closed problems of past years no longer cost the running month.
-        .filter(
-            Q(problem__closed_at__isnull=True)
-            | Q(problem__closed_at__gte=first)
-            | Q(problem__deadline__gte=first)
-        )
-        .filter(
-            Exists(ProblemEvent.objects.filter(problem=OuterRef("problem"), action__in=CHANGING))
         )
         .values_list("problem_id", "action", "at", "data")
         .order_by("problem_id", "at", "id")

@@ -206,6 +206,7 @@ def dashboard_data(headquarters, today: date, *, now: datetime | None = None) ->
         headquarters,
         {period, last, last.previous(), *(p for p in periods if p not in published)},
         now=now,
+        kinds=[Unit.Kind.STREET],  # the rankings and the trend are the streets'
     )
     scores = live[period]
     ranking = _ranking(scores, month_from)

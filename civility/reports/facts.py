@@ -99,16 +99,23 @@ def _fresh(headquarters, ended: list[Period]) -> dict[Period, FactMonth]:
     never = 2**62  # no stored month: nothing newer to look at
     low_event = min((m.last_event for m in months), default=never)
     low_visit = min((m.last_visit for m in months), default=never)
-    events = list(
-        ProblemEvent.objects.filter(id__gt=low_event, problem__headquarters=headquarters)
+    # Read by primary key alone, the headquarters checked here: a condition on it in the query
+    # lets SQLite walk the whole headquarters (a city's every problem) instead of the few new ids.
+    # Read by primary key alone, the headquarters checked here: a condition on it in the query
+    # lets SQLite walk the whole headquarters (a city's every problem) instead of the few new ids.
+    new_events = list(
+        ProblemEvent.objects.filter(id__gt=low_event)
         .order_by()
-        .values_list("id", "at")
+        .values_list("id", "at", "problem__headquarters_id")
     )
-    visits = list(
-        SiteVisit.objects.filter(id__gt=low_visit, inspection__headquarters=headquarters)
+    new_visits = list(
+        SiteVisit.objects.filter(id__gt=low_visit)
         .order_by()
-        .values_list("id", "inspection__date")
+        .values_list("id", "inspection__date", "inspection__headquarters_id")
     )
+    hq = headquarters.pk
+    events = [(pk, at) for pk, at, owner in new_events if owner == hq]
+    visits = [(pk, day) for pk, day, owner in new_visits if owner == hq]
     fresh = {}
     for month in months:
         period = by_slug[month.period]
@@ -117,12 +124,12 @@ def _fresh(headquarters, ended: list[Period]) -> dict[Period, FactMonth]:
         if any(pk > month.last_visit and day <= period.last for pk, day in visits):
             continue
         fresh[period] = month
-    # What the fresh months were checked against need not be looked at again ("" keeps the
-    # query the same when none is fresh).
+    # What the fresh months were checked against need not be looked at again, other
+    # headquarters' ids included ("" keeps the query the same when none is fresh).
     checked = [*(p.slug for p in fresh), ""]
     FactMonth.objects.filter(headquarters=headquarters, period__in=checked).update(
-        last_event=Greatest(F("last_event"), Value(max((pk for pk, _ in events), default=0))),
-        last_visit=Greatest(F("last_visit"), Value(max((pk for pk, _ in visits), default=0))),
+        last_event=Greatest(F("last_event"), Value(max((r[0] for r in new_events), default=0))),
+        last_visit=Greatest(F("last_visit"), Value(max((r[0] for r in new_visits), default=0))),
     )
     return fresh
 
@@ -189,19 +196,23 @@ def _read(headquarters, periods: list[Period]) -> dict[Period, tuple[dict, dict]
     if not periods:
         return result
     by_slug = {p.slug: p for p in periods}
+    # Tuples, not model instances: a year of a city's units is thousands of rows.
     rows = UnitMonthFacts.objects.filter(
         month__headquarters=headquarters, month__period__in=by_slug
-    ).annotate(period=F("month__period"))
-    for row in rows:
-        fields, rectification = result[by_slug[row.period]]
-        if row.visits:
-            fields[row.unit_id] = {
-                "visits": row.visits,
-                "mean": row.rate_sum / row.visits,
-                "items_failed": row.items_failed,
+    ).values_list(
+        "month__period", "unit_id", "visits", "rate_sum", "items_failed", "rectification",
+        *RECTIFICATION,
+    )  # fmt: skip
+    for slug, unit, visits, rate_sum, items_failed, has_counts, *counts in rows:
+        fields, rectification = result[by_slug[slug]]
+        if visits:
+            fields[unit] = {
+                "visits": visits,
+                "mean": rate_sum / visits,
+                "items_failed": items_failed,
             }
-        if row.rectification:
-            rectification[row.unit_id] = {key: getattr(row, key) for key in RECTIFICATION}
+        if has_counts:
+            rectification[unit] = dict(zip(RECTIFICATION, counts, strict=True))
     return result
 
 

@@ -326,11 +326,17 @@ def _lists(policy: ScoringPolicy, units: list[UnitScore]) -> None:
 
 
 def scores_for_months(
-    headquarters, periods: Iterable[Period], *, now: datetime | None = None
+    headquarters,
+    periods: Iterable[Period],
+    *,
+    now: datetime | None = None,
+    kinds: Iterable[str] = RANKED_KINDS,
 ) -> dict[Period, MonthlyScores]:
     """Score every active unit of ``headquarters`` for each month of ``periods`` (months not
     after the running one), each as of its end (or now, for the running month: 本月至今, no
-    bands, ranks or lists). Eleven queries whatever the number of months, problems and visits."""
+    bands, ranks or lists). Eleven queries whatever the number of months, problems and visits.
+    ``kinds``: only units of these kinds are scored (ranks and lists are within a kind, so
+    their rows are the same; the counts, and the facts stored, are every unit's)."""
     now = now or timezone.now()
     periods = sorted(set(periods))
     if not periods:
@@ -344,6 +350,8 @@ def scores_for_months(
         )
     )
     names = {u.name: u.pk for u in unit_rows}
+    kinds = set(kinds)
+    scored = [u for u in unit_rows if u.kind in kinds]
     # Ended months from the stored facts (built once, as of their end); the running one live.
     fields, rectification = facts.month_counts(headquarters, periods, now=now, units=names)
     remarks = _commentary(headquarters, periods)
@@ -357,7 +365,7 @@ def scores_for_months(
         result[period] = _score_month(
             rules[period.year],
             period,
-            unit_rows,
+            scored,
             fields=fields[period],
             rectification=rectification[period],
             remarks=remarks[period],
@@ -373,29 +381,30 @@ def _score_month(policy, period, unit_rows, *, fields, rectification, remarks, p
                  running, as_of) -> MonthlyScores:  # fmt: skip
     units: list[UnitScore] = []
     kind_labels = {kind: str(label) for kind, label in Unit.Kind.choices}  # once, not per unit
-    for unit in unit_rows:
+    empty = counting.empty_counts()
+    for unit in unit_rows:  # thousands of rows for a year of a city: attributes read once
+        pk, kind = unit.pk, unit.kind
+        counts = rectification.get(pk) or empty  # read only
         row = UnitScore(
-            unit_id=unit.pk,
+            unit_id=pk,
             name=unit.name,
-            kind=unit.kind,
-            kind_label=kind_labels.get(unit.kind, unit.kind),
+            kind=kind,
+            kind_label=kind_labels.get(kind, kind),
             parent_id=unit.parent_id,
             is_committee_member=unit.is_committee_member,
-            ineligible=ineligible[unit.pk].reason if unit.pk in ineligible else "",
+            ineligible=ineligible[pk].reason if pk in ineligible else "",
+            **counts,
         )
-        counts = rectification.get(unit.pk, counting.empty_counts())
-        for key, value in counts.items():
-            setattr(row, key, value)
         row.rectification_raw = rectification_score(policy, counts)
-        if unit.is_area:
-            row.partners = partners.get(unit.pk, [])
-            visits = fields.get(unit.pk)
+        if kind in Unit.AREA_KINDS:  # unit.is_area
+            row.partners = partners.get(pk, [])
+            visits = fields.get(pk)
             if visits:
                 row.visits, row.items_failed = visits["visits"], visits["items_failed"]
                 if row.visits >= policy.min_site_visits:
                     row.field_raw = visits["mean"]
         _total(policy, row)
-        tones = remarks.get(unit.pk, {})
+        tones = remarks.get(pk, {})
         row.praised, row.criticised = tones.get("praise", []), tones.get("criticism", [])
         units.append(row)
     if not running:

@@ -20,7 +20,6 @@ from civility.core.periods import MONTH, Period
 from civility.org.models import Assignment, Linkage, Unit
 from civility.reports import annual, scoring
 from civility.reports import counts as counting
-from civility.reports.dashboard import problems_url
 from civility.supervision.inspections.models import Inspection
 from civility.supervision.inspections.visits import SiteVisitItem
 
@@ -43,19 +42,40 @@ def visits_url(unit_id: int, period: Period, kind: str) -> str:
     return f"{reverse('inspection_list')}?{urlencode(params)}"
 
 
-def count_links(unit_id: int, kind: str, period: Period, today: date) -> dict[str, str]:
+def link_bases() -> dict[str, str]:
+    """The list pages ``count_links`` points at, reversed once for a page of rows."""
+    return {"problems": reverse("problem_list"), "inspections": reverse("inspection_list")}
+
+
+def _link(base: str, **params) -> str:
+    # The values are ids, dates, months and status names: nothing to quote (the same string
+    # urlencode gives, without its cost for every row of a 593-unit ranking).
+    return f"{base}?" + "&".join(f"{key}={value}" for key, value in params.items())
+
+
+def count_links(
+    unit_id: int, kind: str, period: Period, today: date, bases: dict[str, str] | None = None
+) -> dict[str, str]:
     """{count: URL of the rows it counts} for one unit and month: visits (the inspection list),
     problems due (deadline in the month and passed), due and closed on time, 退回 and 督办 in
-    the month (the problem list)."""
+    the month (the problem list). ``bases``: ``link_bases()``, when it serves many rows."""
+    bases = bases or link_bases()
+    problems, inspections = bases["problems"], bases["inspections"]
     last = min(period.last, today)
     due = {"unit": unit_id, "due_from": f"{period.first:%Y-%m-%d}", "due_to": f"{last:%Y-%m-%d}"}
     month = f"{period.year:04d}-{period.number:02d}"
     return {
-        "visits": visits_url(unit_id, period, kind),
-        "due": problems_url(**due),
-        "on_time": problems_url(**due, due_state="closed_on_time"),
-        "returned": problems_url(unit=unit_id, returned_in=month),
-        "escalated": problems_url(unit=unit_id, escalated_in=month),
+        "visits": _link(
+            inspections,
+            **{"unit" if kind in scoring.AREA_KINDS else "street": unit_id},
+            status=Inspection.Status.SUBMITTED.value,
+            date_from=f"{period.first:%Y-%m-%d}",
+            date_to=f"{period.last:%Y-%m-%d}",
+        ),
+        "due": _link(problems, **due),
+        "on_time": _link(problems, **due, due_state="closed_on_time"),
+        "returned": _link(problems, unit=unit_id, returned_in=month),
+        "escalated": _link(problems, unit=unit_id, escalated_in=month),
     }
 
 
@@ -144,7 +164,10 @@ def unit_page_data(unit: Unit, *, now: datetime | None = None) -> dict:
     periods = [current]
     while len(periods) < MONTHS_SHOWN + 1 and periods[-1].previous() >= first:
         periods.append(periods[-1].previous())
-    months = scoring.scores_for_months(hq, periods, now=now)
+    # Ranks and lists are within a kind: the unit's kind is enough, with the streets and
+    # communities a department is paired with (their lists are counted below).
+    kinds = {unit.kind} if unit.is_area else {unit.kind, *scoring.AREA_KINDS}
+    months = scoring.scores_for_months(hq, periods, now=now, kinds=kinds)
     ordered = sorted(months)
     for before, after in zip(ordered, ordered[1:], strict=False):
         scoring.compare_ranks(months[after], months[before])

@@ -23,7 +23,13 @@ from civility.core.periods import MONTH, Period
 from civility.reports import scoring
 from civility.reports.models import Report
 from civility.reports.permissions import can_view_rankings, own_unit_page, reports_visible_to
-from civility.reports.unit_page import BAND_CLASS, count_links, failed_by_indicator, unit_url
+from civility.reports.unit_page import (
+    BAND_CLASS,
+    count_links,
+    failed_by_indicator,
+    link_bases,
+    unit_url,
+)
 from civility.reports.views.annual import annual_url
 from civility.reports.views.common import (
     hq_query,
@@ -71,7 +77,7 @@ def parse_month(raw: str | None, today: date) -> tuple[Period, str]:
     return current, _("月份格式不正确（应为 2026-03 这样的年月），已显示本月排名。")
 
 
-def _row(u: scoring.UnitScore, period: Period, today: date, by_indicator: dict) -> dict:
+def _row(u: scoring.UnitScore, period: Period, today: date, by_indicator: dict, bases) -> dict:
     listed = u.on_red_list or u.on_black_list
     return {
         "unit_id": u.unit_id,
@@ -101,7 +107,7 @@ def _row(u: scoring.UnitScore, period: Period, today: date, by_indicator: dict) 
         # 同奖同罚 is named with a list entry only.
         "partners": u.partners if listed else [],
         "url": unit_url(u.unit_id),
-        "links": count_links(u.unit_id, u.kind, period, today),
+        "links": count_links(u.unit_id, u.kind, period, today, bases),
         "failed_by_indicator": by_indicator.get(u.unit_id, "") if u.is_area else "",
     }
 
@@ -111,15 +117,15 @@ def ranking_rows(
 ) -> list[dict]:
     """One section per unit kind: assessed rows (the page's table and the exports) and the
     未考评 units (one line on the page, rows marked 未考评 in the exports)."""
-    sections = []
+    sections, bases = [], link_bases()
     for kind, label, units in scores.kinds:
         sections.append(
             {
                 "kind": kind,
                 "label": label,
-                "rows": [_row(u, period, today, by_indicator) for u in units],
+                "rows": [_row(u, period, today, by_indicator, bases) for u in units],
                 "unassessed": [
-                    _row(u, period, today, by_indicator) for u in scores.unassessed(kind)
+                    _row(u, period, today, by_indicator, bases) for u in scores.unassessed(kind)
                 ],
             }
         )
