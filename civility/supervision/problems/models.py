@@ -171,6 +171,12 @@ class Problem(models.Model):
             models.Index(fields=["primary_unit", "reported_at"], name="problem_unit_reported"),
             models.Index(fields=["status", "deadline"], name="problem_status_deadline"),
             models.Index(fields=["site", "reported_at"], name="problem_site_reported"),
+            # 问责 suggestions (campaign.accountability): the few problems 督办 twice or more.
+            models.Index(
+                fields=["headquarters", "escalation_level"],
+                condition=Q(escalation_level__gte=2),
+                name="problem_escalated_twice",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
