@@ -41,6 +41,8 @@ ASSIGN, REASSIGN, EXTEND = "assign", "reassign", "approve_extension"
 SUBMIT, RETURN, ESCALATE, APPROVE = "submit", "return", "escalate", "approve"
 CHANGING = (REASSIGN, EXTEND)
 RECTIFICATION_KEYS = ("due", "on_time", "submitted", "returned", "escalated", "open")
+# The most problem ids passed as one list of query parameters (SQLite allows 32766).
+MAX_LISTED = 10_000
 
 
 def q1(value) -> Decimal | None:
@@ -230,7 +232,7 @@ def rectification_counts(
 ) -> dict[Period, dict[int, dict]]:
     """{month: {unit id: {"due", "on_time", "submitted", "returned", "escalated", "open"}}}.
 
-    Four queries whatever the number of months and problems (five when ``units``, the unit ids
+    Three queries whatever the number of months and problems (four when ``units``, the unit ids
     by name that events record, is not given and some problem was 改派 or extended)."""
     wanted = {p: cutoff(p, now) for p in periods}
     counts: dict[Period, dict[int, dict]] = {p: {} for p in wanted}
@@ -242,29 +244,41 @@ def rectification_counts(
     def row(period: Period, unit: int) -> dict:
         return counts[period].setdefault(unit, empty_counts())
 
+    # One scan of the problems the months can see (still open, closed in or after them, or due
+    # in them; closed problems of past years no longer cost the running month), each with
+    # whether it was 改派 or extended: the others are counted from their row, those are
+    # replayed from their events.
     changed = ProblemEvent.objects.filter(problem=OuterRef("pk"), action__in=CHANGING)
     # No ORDER BY: the default one (reported_at) would pick its index over the narrow ranges.
-    stable = (
+    window = (
         _problems(headquarters)
-        .filter(primary_unit__isnull=False)
-        .exclude(Exists(changed))
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=start) | Q(deadline__gte=start))
+        .annotate(changed=Exists(changed))
+        # Those never assigned (voided or waiting for 交办) count for nothing unless replayed.
+        .filter(Q(primary_unit__isnull=False) | Q(changed=True))
         .order_by()
+        .values_list(
+            "pk", "primary_unit", "assigned_at", "deadline", "status", "closed_at", "changed"
+        )
     )
-    for unit, deadline, status, closed_at in stable.filter(
-        deadline__gte=start, deadline__lt=until
-    ).values_list("primary_unit", "deadline", "status", "closed_at"):
-        period = months.of(deadline)
-        if period is None:
+    replayed: list[int] = []
+    for pk, unit, assigned_at, deadline, status, closed_at, was_changed in window:
+        if was_changed:
+            replayed.append(pk)
             continue
-        counts_row = row(period, unit)
-        counts_row["due"] += 1
-        if status == Problem.Status.CLOSED and closed_at <= deadline:
-            counts_row["on_time"] += 1
-    for unit, assigned_at, closed_at in (
-        stable.filter(assigned_at__lt=until)
-        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=start))
-        .values_list("primary_unit", "assigned_at", "closed_at")
-    ):
+        if unit is None:
+            continue
+        if deadline is not None and start <= deadline < until:
+            period = months.of(deadline)
+            if period is not None:
+                counts_row = row(period, unit)
+                counts_row["due"] += 1
+                if status == Problem.Status.CLOSED and closed_at <= deadline:
+                    counts_row["on_time"] += 1
+        if assigned_at is None or assigned_at >= until:
+            continue
+        if closed_at is not None and closed_at < start:
+            continue
         for first, _end, end, period in months.rows:
             if assigned_at < end and (closed_at is None or closed_at >= first):
                 row(period, unit)["open"] += 1
@@ -287,7 +301,7 @@ def rectification_counts(
         period = months.of(at)
         if period is not None:
             _count_event(row(period, unit), action, (period, unit, problem_id), escalated)
-    _replay_changed(headquarters, months, until, row, units)
+    _replay_changed(headquarters, months, until, row, units, replayed)
     return counts
 
 
@@ -302,20 +316,24 @@ def _count_event(counts_row: dict, action: str, key: tuple, escalated: set) -> N
         counts_row["escalated"] += 1
 
 
-def _replay_changed(headquarters, months: _Months, until, row, units) -> None:
-    """Count the problems that were 改派 or extended by replaying their events, for each month
-    up to its own cutoff: the unit that held the problem and the deadline it had then."""
+def _replay_changed(headquarters, months: _Months, until, row, units, replayed) -> None:
+    """Count the problems that were 改派 or extended (``replayed``, their ids, found by
+    ``rectification_counts``' scan) by replaying their events, for each month up to its own
+    cutoff: the unit that held the problem and the deadline it had then."""
     first = months.rows[0][0]
-    # Only problems the months can see: still open, closed in or after them, or due in them (a
-    # deadline a month ends with is the row's, or was replaced after that month by a later
-    # one). Closed problems of past years no longer cost the running month. They are found
-    # first (closed_at and deadline indexes), then their events (problem index).
-    seen = (
-        _problems(headquarters)
-        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=first) | Q(deadline__gte=first))
-        .filter(Exists(ProblemEvent.objects.filter(problem=OuterRef("pk"), action__in=CHANGING)))
-        .values("pk")
-    )
+    # With none to replay the query still runs (no problem has id 0), so that the number of
+    # queries stays the same whatever the problems.
+    seen = replayed or [0]
+    if len(replayed) > MAX_LISTED:
+        # Too many ids for one parameter list: the same problems, found again in SQL.
+        seen = (
+            _problems(headquarters)
+            .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=first) | Q(deadline__gte=first))
+            .filter(
+                Exists(ProblemEvent.objects.filter(problem=OuterRef("pk"), action__in=CHANGING))
+            )
+            .values("pk")
+        )
     events = (
         ProblemEvent.objects.filter(
             problem__in=seen,

@@ -224,6 +224,15 @@ def drive_progress(
     )
 
 
+def _ancestry(pk: int, parents: dict[int, int | None]) -> set[int]:
+    """A drive with its parent, its parent's parent and so on."""
+    seen: set[int] = set()
+    while pk is not None and pk not in seen:
+        seen.add(pk)
+        pk = parents.get(pk)
+    return seen
+
+
 def drive_totals(drives: list[Drive], *, scope: QuerySet | None = None) -> dict[int, Figures]:
     """{drive pk: figures} for a list of drives, each counting its sub-drives' problems; one
     aggregate query grouped by drive plus the parent links of the drives."""
@@ -231,14 +240,18 @@ def drive_totals(drives: list[Drive], *, scope: QuerySet | None = None) -> dict[
         status=Problem.Status.VOID
     )
     counts = _counts(timezone.now())
+    parents = dict(Drive.objects.values_list("pk", "parent_id"))  # drives are few
+    # Only the problems of the listed drives and their sub-drives (the home page lists the
+    # running drives, not every drive there ever was).
+    wanted = {drive.pk for drive in drives}
+    family = {pk for pk in parents if _ancestry(pk, parents) & wanted}
     own = {
         row["drive_id"]: Figures.of(row)
-        for row in problems.filter(drive__isnull=False)
+        for row in problems.filter(drive__in=family)
         .order_by()
         .values("drive_id")
         .annotate(**counts)
     }
-    parents = dict(Drive.objects.values_list("pk", "parent_id"))  # drives are few
     totals: dict[int, Figures] = {}
     for drive_id, figures in own.items():
         seen = set()
