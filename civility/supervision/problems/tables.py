@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from civility.core.tables import PythonRowsMixin
 from civility.supervision.problems.models import Problem
 
 BULK_FORM_ID = "bulk-assign"
@@ -47,7 +48,7 @@ def _td(name: str, label: str = "") -> dict:
     return {"td": td}
 
 
-class ProblemTable(tables.Table):
+class ProblemTable(PythonRowsMixin, tables.Table):
     select = SelectColumn(
         verbose_name="",
         accessor="pk",
