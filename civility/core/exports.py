@@ -24,7 +24,7 @@ from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 from django.utils.http import content_disposition_header
 from django_tables2 import utils as tables2_utils
-from django_tables2.columns import ManyToManyColumn
+from django_tables2.columns import Column, ManyToManyColumn
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.export import TableExport
 from django_tables2.utils import A
@@ -170,6 +170,15 @@ class _ColumnReader:
         self.plain = not isinstance(self.column, ManyToManyColumn | BaseLinkColumn) and bool(
             self.bits
         )
+        # A plain Column's value() is its render(value), which returns the value as it is.
+        self.as_is = (
+            getattr(self.function, "__func__", None) is Column.value
+            and type(self.column).render is Column.render
+        )
+        # The common signatures called without building every argument for every cell.
+        self.shape = {("record",): "record", ("value",): "value"}.get(tuple(names or ()))
+        if keywords:
+            self.shape = None
         self.labels = None  # {value: label} when the accessor ends on a field with choices
         field = A(bound_column.accessor).get_field(model) if model is not None else None
         if self.plain and field is not None and getattr(field, "choices", None):
@@ -203,6 +212,12 @@ class _ColumnReader:
             return None
         if not self.callable:
             return None
+        if self.as_is:
+            return value
+        if self.shape == "record":
+            return self.function(record=record)
+        if self.shape == "value":
+            return self.function(value=value)
         arguments = {
             "value": value,
             "record": record,

@@ -50,7 +50,8 @@ tables2_utils.signature = _cached_signature
 # --- table bodies written in Python ----------------------------------------------------------
 
 # Exactly the whitespace django_tables2/table.html puts around its rows and cells.
-_TBODY_OPEN, _TBODY_CLOSE = "\n                <tbody {}>\n                ", "\n                </tbody>\n            "
+_TBODY_OPEN = "\n                <tbody {}>\n                "
+_TBODY_CLOSE = "\n                </tbody>\n            "
 _ROW_OPEN = "\n                    \n                    <tr {}>\n                        "
 _ROW_CLOSE = "\n                    </tr>\n                    \n                "
 _CELL = "\n                            <td {}>{}</td>\n                        "
