@@ -22,7 +22,7 @@ from django_tables2 import utils as tables2_utils
 from django_tables2.export import ExportMixin
 
 from civility.core import keyset
-from civility.core.exports import SafeTableExport
+from civility.core.exports import ColumnReader, SafeTableExport
 from civility.core.htmx import wants_partial
 
 _uncached_signature = tables2_utils.signature
@@ -82,14 +82,18 @@ class PythonRowsMixin:
         for column in columns:
             if _record_free_td(column):
                 static[column.name] = conditional_escape(column.attrs["td"].as_html())
+        model = getattr(self.data, "model", None) or self._meta.model
+        readers = [(column, ColumnReader(column, model, render=True)) for column in columns]
         tbody = self.attrs.get("tbody")  # table.html prints nothing for a plain dict
         tbody_html = tbody.as_html() if hasattr(tbody, "as_html") else ""
         parts = [_TBODY_OPEN.format(conditional_escape(tbody_html))]
         for row in rows:
             parts.append(_ROW_OPEN.format(conditional_escape(row.attrs.as_html())))
-            for column, cell in row.items():
+            for column, reader in readers:
+                cell = reader.read(row)
                 td = static.get(column.name)
-                if td is None:
+                if td is None:  # as BoundRow.items() sets them for computed attributes
+                    column.current_value, column.current_record = cell, row.record
                     td = conditional_escape(column.attrs["td"].as_html())
                 cell_html = render_value_in_context(cell, _CELL_CONTEXT)
                 parts.append(_CELL.format(td, cell_html))
