@@ -24,7 +24,7 @@ from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 from django.utils.http import content_disposition_header
 from django_tables2 import utils as tables2_utils
-from django_tables2.columns import ManyToManyColumn
+from django_tables2.columns import Column, ManyToManyColumn
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.export import TableExport
 from django_tables2.utils import A
@@ -150,26 +150,40 @@ STREAM_ABOVE = 2000  # rows: a larger csv goes out as it is written
 CELL_ARGUMENTS = frozenset({"value", "record", "column", "bound_column", "bound_row", "table"})
 
 
-class _ColumnReader:
+class ColumnReader:
     """One column's export value for a row, exactly as django-tables2's ``BoundRow`` computes it
     (``get_FOO_display`` for a field with choices, the accessor otherwise, ``None`` for an empty
     value, then value_*/render_*/``Column.value`` with the arguments it asks for), with what does
     not change from row to row worked out once: the choices' labels (``get_FOO_display`` hashes
     and translates every choice for every cell), the path to the value, the method's arguments.
     Anything unusual (no model instance on the path, a callable, a many-to-many column, a link
-    column) takes django-tables2's own path for that cell."""
+    column) takes django-tables2's own path for that cell.
+    With ``render``: the cell's HTML as ``BoundRow.get_cell`` makes it (render_*/``Column.render``,
+    the column's default for an empty value); a column with a link takes django-tables2's path."""
 
-    def __init__(self, bound_column, model):
+    def __init__(self, bound_column, model, *, render: bool = False):
         self.bound_column = bound_column
         self.column = bound_column.column
         self.bits = tuple(A(bound_column.accessor).bits)
-        self.function = bound_column.value
+        self.render = render
+        self.function = bound_column.render if render else bound_column.value
         names, keywords = tables2_utils.signature(self.function)
         self.names = None if keywords else names
         self.callable = self.names is None or all(n in CELL_ARGUMENTS for n in self.names)
-        self.plain = not isinstance(self.column, ManyToManyColumn | BaseLinkColumn) and bool(
-            self.bits
+        self.plain = (
+            not isinstance(self.column, ManyToManyColumn | BaseLinkColumn)
+            and bool(self.bits)
+            and not (render and bound_column.link)
         )
+        # A plain Column's value() is its render(value), which returns the value as it is.
+        self.as_is = (
+            getattr(self.function, "__func__", None) in (Column.value, Column.render)
+            and type(self.column).render is Column.render
+        )
+        # The common signatures called without building every argument for every cell.
+        self.shape = {("record",): "record", ("value",): "value"}.get(tuple(names or ()))
+        if keywords:
+            self.shape = None
         self.labels = None  # {value: label} when the accessor ends on a field with choices
         field = A(bound_column.accessor).get_field(model) if model is not None else None
         if self.plain and field is not None and getattr(field, "choices", None):
@@ -194,15 +208,23 @@ class _ColumnReader:
                 raise LookupError(self.bound_column.name)
             value = self.resolve(record)
         except Exception:  # noqa: BLE001 - django-tables2's own path decides what it means
+            if self.render:
+                return row.get_cell(self.bound_column.name)
             return row._get_and_render_with(
                 self.bound_column, render_func=row._call_value, default=None
             )
         if self.labels is not None:
             value = force_str(self.labels.get(make_hashable(value), value), strings_only=True)
         if value in self.column.empty_values:
-            return None
+            return self.bound_column.default if self.render else None
         if not self.callable:
             return None
+        if self.as_is:
+            return value
+        if self.shape == "record":
+            return self.function(record=record)
+        if self.shape == "value":
+            return self.function(value=value)
         arguments = {
             "value": value,
             "record": record,
@@ -218,7 +240,7 @@ class _ColumnReader:
 
 def table_values(table, exclude_columns=()):
     """The header, then each row's export values: exactly ``Table.as_values`` (value_* methods,
-    get_FOO_display, defaults), with each column's lookups worked out once (``_ColumnReader``)."""
+    get_FOO_display, defaults), with each column's lookups worked out once (``ColumnReader``)."""
     columns = [
         column
         for column in table.columns.iterall()
@@ -226,7 +248,7 @@ def table_values(table, exclude_columns=()):
     ]
     yield [force_str(column.header, strings_only=True) for column in columns]
     model = getattr(table.data, "model", None) or table._meta.model
-    readers = [_ColumnReader(column, model) for column in columns]
+    readers = [ColumnReader(column, model) for column in columns]
     for row in table.rows:
         yield [force_str(reader.read(row), strings_only=True) for reader in readers]
 

@@ -9,16 +9,20 @@ import math
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
+from django.template import Context
+from django.template.base import render_value_in_context
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import conditional_escape
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2 import utils as tables2_utils
 from django_tables2.export import ExportMixin
 
 from civility.core import keyset
-from civility.core.exports import SafeTableExport
+from civility.core.exports import ColumnReader, SafeTableExport
 from civility.core.htmx import wants_partial
 
 _uncached_signature = tables2_utils.signature
@@ -42,6 +46,61 @@ def _cached_signature(fn):
 
 
 tables2_utils.signature = _cached_signature
+
+# --- table bodies written in Python ----------------------------------------------------------
+
+# Exactly the whitespace django_tables2/table.html puts around its rows and cells.
+_TBODY_OPEN = "\n                <tbody {}>\n                "
+_TBODY_CLOSE = "\n                </tbody>\n            "
+_ROW_OPEN = "\n                    \n                    <tr {}>\n                        "
+_ROW_CLOSE = "\n                    </tr>\n                    \n                "
+_CELL = "\n                            <td {}>{}</td>\n                        "
+_CELL_CONTEXT = Context()  # as table.html's {{ cell }}: autoescaped, localized
+
+
+def _record_free_td(bound_column) -> bool:
+    """A column whose <td> attributes do not depend on the row: none is computed (callable)."""
+    attrs = {**bound_column._table.attrs, **bound_column.column.attrs}
+    td = attrs.get("td", attrs.get("cell", {}))
+    return not any(callable(value) for value in td.values())
+
+
+class PythonRowsMixin:
+    """A django-tables2 table whose body is written here instead of by table.html's loops
+    (core/table.html uses ``tbody_html`` when it is not empty): the same HTML, character for
+    character, without the template engine's lookups for each cell (~0.5 ms a row) and with each
+    column's <td> attributes worked out once when they do not depend on the row.
+    An empty page, and columns with ``localize``, keep the template's path."""
+
+    @cached_property
+    def tbody_html(self) -> str:
+        rows = list(self.paginated_rows)
+        columns = list(self.columns)
+        if not rows or any(column.localize is not None for column in columns):
+            return ""
+        static = {}
+        for column in columns:
+            if _record_free_td(column):
+                static[column.name] = conditional_escape(column.attrs["td"].as_html())
+        model = getattr(self.data, "model", None) or self._meta.model
+        readers = [(column, ColumnReader(column, model, render=True)) for column in columns]
+        tbody = self.attrs.get("tbody")  # table.html prints nothing for a plain dict
+        tbody_html = tbody.as_html() if hasattr(tbody, "as_html") else ""
+        parts = [_TBODY_OPEN.format(conditional_escape(tbody_html))]
+        for row in rows:
+            parts.append(_ROW_OPEN.format(conditional_escape(row.attrs.as_html())))
+            for column, reader in readers:
+                cell = reader.read(row)
+                td = static.get(column.name)
+                if td is None:  # as BoundRow.items() sets them for computed attributes
+                    column.current_value, column.current_record = cell, row.record
+                    td = conditional_escape(column.attrs["td"].as_html())
+                cell_html = render_value_in_context(cell, _CELL_CONTEXT)
+                parts.append(_CELL.format(td, cell_html))
+            parts.append(_ROW_CLOSE)
+        parts.append(_TBODY_CLOSE)
+        return mark_safe("".join(parts))  # noqa: S308 - every piece escaped above
+
 
 TABLE_REGION = "table-region"
 MAX_PER_PAGE = 200

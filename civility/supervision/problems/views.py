@@ -38,6 +38,7 @@ from civility.supervision.problems.permissions import (
     sees_all_problems,
 )
 from civility.supervision.problems.tables import BULK_FORM_ID, ProblemTable
+from civility.supervision.problems.tables import READS as PROBLEM_TABLE_READS
 from civility.supervision.problems.workflow import Action, Conflict, NotAllowed
 
 MAIN_TEMPLATE = "supervision/problems/detail.html"
@@ -67,7 +68,11 @@ class ProblemListView(HtmxTableView):
         return problems_visible_to(self.request.user, walk=True)
 
     def get_queryset(self):
-        return self.visible().select_related("site", "site__street", "category", "primary_unit")
+        return (
+            self.visible()
+            .select_related("site", "site__street", "category", "primary_unit")
+            .only(*PROBLEM_TABLE_READS)
+        )
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
