@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 
@@ -58,6 +59,13 @@ def pytest_unconfigure(config):
 def _media_root(settings, tmp_path_factory):
     """Uploaded photos go to a temporary directory, never into the project."""
     settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached plans, counts and throttles keyed by ids that
+    the next test's rows reuse must not carry over."""
+    cache.clear()
 
 
 @pytest.fixture(scope="session")
