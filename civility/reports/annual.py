@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -33,8 +34,9 @@ from civility.reports.models import Report, ScoringPolicy
 from civility.reports.scoring import HUNDRED, NOT_ASSESSED, RANKED_KINDS, q1
 
 
-@dataclass
-class MonthTotal:
+class MonthTotal(NamedTuple):
+    """A tuple of plain values: a city's year has thousands, none for the garbage collector."""
+
     month: int
     total: Decimal | None
     published: bool
@@ -123,16 +125,13 @@ def final_month_totals(
     published = published_snapshots(headquarters, periods)
     if names is None and published:
         names = dict(Unit.objects.filter(headquarters=headquarters).values_list("name", "pk"))
-    live = scoring.scores_for_months(
-        headquarters, [p for p in periods if p not in published], now=now
-    )
+    live = scoring.month_totals(headquarters, [p for p in periods if p not in published], now=now)
     result = {}
     for period in periods:
         if period in published:
             result[period] = (snapshot_totals(published[period], names or {}), True)
         else:
-            scores = live[period]
-            result[period] = ({u.unit_id: u.total for u in scores.units if u.assessed}, False)
+            result[period] = (live[period], False)
     return result
 
 

@@ -223,20 +223,27 @@ def rectification_score(policy: ScoringPolicy, counts: dict) -> Decimal | None:
     return max(Decimal(0), raw)
 
 
+def total_of(
+    policy: ScoringPolicy, is_area: bool, field_raw: Decimal | None, rectification_raw
+) -> tuple[Decimal | None, str]:
+    """(total, note) of a unit from its parts, rounded once; a 块 unit with one part 未考评 has
+    the other part alone, and says so."""
+    if not is_area:
+        return q1(rectification_raw), ""
+    if field_raw is not None and rectification_raw is not None:
+        return q1(
+            policy.field_weight * field_raw + policy.rectification_weight * rectification_raw
+        ), ""
+    if field_raw is not None:
+        return q1(field_raw), "整改分未考评，总分为现场分"
+    if rectification_raw is not None:
+        return q1(rectification_raw), "现场分未考评，总分为整改分"
+    return None, ""
+
+
 def _total(policy: ScoringPolicy, row: UnitScore) -> None:
-    """The unit's total from its parts, rounded once; a 块 unit with one part 未考评 has the
-    other part alone, and says so."""
-    if not row.is_area:
-        row.total = q1(row.rectification_raw)
-    elif row.field_raw is not None and row.rectification_raw is not None:
-        row.total = q1(
-            policy.field_weight * row.field_raw
-            + policy.rectification_weight * row.rectification_raw
-        )
-    elif row.field_raw is not None:
-        row.total, row.total_note = q1(row.field_raw), "整改分未考评，总分为现场分"
-    elif row.rectification_raw is not None:
-        row.total, row.total_note = q1(row.rectification_raw), "现场分未考评，总分为整改分"
+    """The unit's total from its parts (``total_of``)."""
+    row.total, row.total_note = total_of(policy, row.is_area, row.field_raw, row.rectification_raw)
 
 
 # --- lists and partners --------------------------------------------------------------------------
@@ -374,6 +381,51 @@ def scores_for_months(
             running=counting.is_running(period, now),
             as_of=until,
         )
+    return result
+
+
+def month_totals(
+    headquarters, periods: Iterable[Period], *, now: datetime | None = None
+) -> dict[Period, dict[int, Decimal]]:
+    """{month: {unit id: total}} of the assessed units of each month: the totals
+    ``scores_for_months`` gives (the same counts, parts and rounding), without its rows, ranks,
+    lists, commentary and partners — what the annual assessment and the trends need. A fixed
+    number of queries (the policies, the units, the facts); plain values, so a city's year
+    leaves little for the garbage collector."""
+    now = now or timezone.now()
+    periods = sorted(set(periods))
+    if not periods:
+        return {}
+    if any(p.kind != MONTH for p in periods):
+        raise ValueError("scores are kept for months")
+    rules = policies(headquarters, {p.year for p in periods})
+    unit_rows = list(
+        Unit.objects.filter(headquarters=headquarters, active=True, kind__in=RANKED_KINDS)
+        .order_by("kind", "order", "id")
+        .values_list("pk", "name", "kind")
+    )
+    names = {name: pk for pk, name, _kind in unit_rows}
+    fields, rectification = facts.month_counts(headquarters, periods, now=now, units=names)
+    empty = counting.empty_counts()
+    area = set(Unit.AREA_KINDS)
+    result = {}
+    for period in periods:
+        policy = rules[period.year]
+        month_fields, month_counts = fields[period], rectification[period]
+        min_visits = policy.min_site_visits
+        totals = {}
+        for pk, _name, kind in unit_rows:
+            rectification_raw = rectification_score(policy, month_counts.get(pk) or empty)
+            field_raw = None
+            is_area = kind in area
+            if is_area:
+                visits = month_fields.get(pk)
+                if visits and visits["visits"] >= min_visits:
+                    field_raw = visits["mean"]
+            total, _note = total_of(policy, is_area, field_raw, rectification_raw)
+            if total is not None:
+                totals[pk] = total
+        result[period] = totals
     return result
 
 
