@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from civility.core.periods import Period
 from civility.org.models import Assignment, Linkage, Unit
-from civility.reports import eligibility, scoring
+from civility.reports import eligibility, scoring, totals
 from civility.reports.models import Report, ScoringPolicy
 from civility.reports.scoring import HUNDRED, NOT_ASSESSED, RANKED_KINDS, q1
 
@@ -125,7 +125,7 @@ def final_month_totals(
     published = published_snapshots(headquarters, periods)
     if names is None and published:
         names = dict(Unit.objects.filter(headquarters=headquarters).values_list("name", "pk"))
-    live = scoring.month_totals(headquarters, [p for p in periods if p not in published], now=now)
+    live = totals.month_totals(headquarters, [p for p in periods if p not in published], now=now)
     result = {}
     for period in periods:
         if period in published:
@@ -162,10 +162,10 @@ def annual_assessment(
     )
     per_unit: dict[int, list[MonthTotal]] = {u.pk: [] for u in unit_rows}
     published = set()
-    for period, (totals, is_published) in finals.items():
+    for period, (month_totals, is_published) in finals.items():
         if is_published:
             published.add(period.number)
-        for pk, total in totals.items():
+        for pk, total in month_totals.items():
             if pk in per_unit:
                 per_unit[pk].append(MonthTotal(period.number, total, is_published))
 
