@@ -360,7 +360,11 @@ def scores_for_months(
     kinds = set(kinds)
     scored = [u for u in unit_rows if u.kind in kinds]
     # Ended months from the stored facts (built once, as of their end); the running one live.
-    fields, rectification = facts.month_counts(headquarters, periods, now=now, units=names)
+    # The stored months are read back for the scored units alone (a page of one kind).
+    only = {u.pk for u in scored} if len(scored) < len(unit_rows) else None
+    fields, rectification = facts.month_counts(
+        headquarters, periods, now=now, units=names, only=only
+    )
     remarks = _commentary(headquarters, periods)
     links = _linkages(headquarters)
     decisions = eligibility.decisions(headquarters, {p.year for p in periods})
@@ -381,51 +385,6 @@ def scores_for_months(
             running=counting.is_running(period, now),
             as_of=until,
         )
-    return result
-
-
-def month_totals(
-    headquarters, periods: Iterable[Period], *, now: datetime | None = None
-) -> dict[Period, dict[int, Decimal]]:
-    """{month: {unit id: total}} of the assessed units of each month: the totals
-    ``scores_for_months`` gives (the same counts, parts and rounding), without its rows, ranks,
-    lists, commentary and partners — what the annual assessment and the trends need. A fixed
-    number of queries (the policies, the units, the facts); plain values, so a city's year
-    leaves little for the garbage collector."""
-    now = now or timezone.now()
-    periods = sorted(set(periods))
-    if not periods:
-        return {}
-    if any(p.kind != MONTH for p in periods):
-        raise ValueError("scores are kept for months")
-    rules = policies(headquarters, {p.year for p in periods})
-    unit_rows = list(
-        Unit.objects.filter(headquarters=headquarters, active=True, kind__in=RANKED_KINDS)
-        .order_by("kind", "order", "id")
-        .values_list("pk", "name", "kind")
-    )
-    names = {name: pk for pk, name, _kind in unit_rows}
-    fields, rectification = facts.month_counts(headquarters, periods, now=now, units=names)
-    empty = counting.empty_counts()
-    area = set(Unit.AREA_KINDS)
-    result = {}
-    for period in periods:
-        policy = rules[period.year]
-        month_fields, month_counts = fields[period], rectification[period]
-        min_visits = policy.min_site_visits
-        totals = {}
-        for pk, _name, kind in unit_rows:
-            rectification_raw = rectification_score(policy, month_counts.get(pk) or empty)
-            field_raw = None
-            is_area = kind in area
-            if is_area:
-                visits = month_fields.get(pk)
-                if visits and visits["visits"] >= min_visits:
-                    field_raw = visits["mean"]
-            total, _note = total_of(policy, is_area, field_raw, rectification_raw)
-            if total is not None:
-                totals[pk] = total
-        result[period] = totals
     return result
 
 
@@ -480,8 +439,11 @@ def monthly_scores(
 ) -> MonthlyScores:
     """One month of ``scores_for_months``; ``compare`` adds 名次变化 against the previous month
     (scored in the same pass)."""
+    now = now or timezone.now()
     period = Period.month(year, month)
     before = period.previous()
+    # The running month has no ranks (本月至今): nothing to compare, the month before unscored.
+    compare = compare and not counting.is_running(period, now)
     months = scores_for_months(headquarters, [before, period] if compare else [period], now=now)
     scores = months[period]
     if compare:
