@@ -31,6 +31,15 @@ def unit_url(unit_id: int) -> str:
     return reverse("unit_page", args=[unit_id])
 
 
+UNIT_MARK = "987654321"  # stands for the id in a unit page URL reversed once for many rows
+
+
+def unit_url_pattern() -> str:
+    """``unit_url`` of every row of a table at the cost of one ``reverse``:
+    ``pattern.replace(UNIT_MARK, str(pk))`` is ``unit_url(pk)``."""
+    return reverse("unit_page", args=[int(UNIT_MARK)])
+
+
 def visits_url(unit_id: int, period: Period, kind: str) -> str:
     """The submitted inspections that visited the unit's area in the month."""
     params = {
@@ -44,7 +53,11 @@ def visits_url(unit_id: int, period: Period, kind: str) -> str:
 
 def link_bases() -> dict[str, str]:
     """The list pages ``count_links`` points at, reversed once for a page of rows."""
-    return {"problems": reverse("problem_list"), "inspections": reverse("inspection_list")}
+    return {
+        "problems": reverse("problem_list"),
+        "inspections": reverse("inspection_list"),
+        "unit": unit_url_pattern(),
+    }
 
 
 def _link(base: str, **params) -> str:
