@@ -19,6 +19,7 @@ A fixed number of queries whatever the number of months, problems and visits.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -117,15 +118,23 @@ def snapshot_totals(data: dict, names: dict[str, int]) -> dict[int, Decimal]:
 
 
 def final_month_totals(
-    headquarters, periods: list[Period], *, names: dict[str, int] | None = None, now=None
+    headquarters,
+    periods: list[Period],
+    *,
+    names: dict[str, int] | None = None,
+    now=None,
+    units: Collection[int] | None = None,
 ) -> dict[Period, tuple[dict[int, Decimal], bool]]:
     """{month: ({unit id: total of the assessed units}, published)} for ended (or running)
-    months: published months from their snapshots, the others live in one pass."""
+    months: published months from their snapshots, the others live in one pass (of the unit
+    ids ``units`` alone, when given)."""
     now = now or timezone.now()
     published = published_snapshots(headquarters, periods)
     if names is None and published:
         names = dict(Unit.objects.filter(headquarters=headquarters).values_list("name", "pk"))
-    live = totals.month_totals(headquarters, [p for p in periods if p not in published], now=now)
+    live = totals.month_totals(
+        headquarters, [p for p in periods if p not in published], now=now, units=units
+    )
     result = {}
     for period in periods:
         if period in published:
@@ -157,8 +166,17 @@ def annual_assessment(
         Unit.objects.filter(headquarters=headquarters, active=True).order_by("kind", "order", "id")
     )
     names = {u.name: u.pk for u in unit_rows}
+    pairings: dict[int, list[int]] = {}
+    for dept_id, target_id in Linkage.objects.filter(
+        headquarters=headquarters, kind=Linkage.Kind.PAIRING
+    ).values_list("department_id", "target_id"):
+        pairings.setdefault(dept_id, []).append(target_id)
+    # The months are scored for the units the assessment shows and their paired communities
+    # alone (a city's year: ~120 of ~600 units).
+    shown = {u.pk for u in unit_rows if u.is_committee_member}
+    shown |= {c for dept in shown for c in pairings.get(dept, [])}
     finals = final_month_totals(
-        headquarters, [Period.month(year, m) for m in months], names=names, now=now
+        headquarters, [Period.month(year, m) for m in months], names=names, now=now, units=shown
     )
     per_unit: dict[int, list[MonthTotal]] = {u.pk: [] for u in unit_rows}
     published = set()
@@ -189,12 +207,6 @@ def annual_assessment(
     ineligible = eligibility.in_effect(decided, year, now)
     vetoes = {item.unit_id: item.detail for item in decided if item.is_veto and item.since < now}
     disqualified = {item.unit_id for item in decided if not item.is_veto and item.since < now}
-    pairings: dict[int, list[int]] = {}
-    for dept_id, target_id in Linkage.objects.filter(
-        headquarters=headquarters, kind=Linkage.Kind.PAIRING
-    ).values_list("department_id", "target_id"):
-        pairings.setdefault(dept_id, []).append(target_id)
-
     own: dict[int, tuple[Decimal | None, Decimal | None, str]] = {}
     for unit in unit_rows:
         assessed = per_unit[unit.pk]

@@ -7,7 +7,7 @@ the running month live), the same parts and the same rounding (``scoring.rectifi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
 from decimal import Decimal
 
@@ -20,13 +20,18 @@ from civility.reports import facts, scoring
 
 
 def month_totals(
-    headquarters, periods: Iterable[Period], *, now: datetime | None = None
+    headquarters,
+    periods: Iterable[Period],
+    *,
+    now: datetime | None = None,
+    units: Collection[int] | None = None,
 ) -> dict[Period, dict[int, Decimal]]:
     """{month: {unit id: total}} of the assessed units of each month: the totals
     ``scores_for_months`` gives (the same counts, parts and rounding), without its rows, ranks,
     lists, commentary and partners — what the annual assessment and the trends need. A fixed
     number of queries (the policies, the units, the facts); plain values, so a city's year
-    leaves little for the garbage collector."""
+    leaves little for the garbage collector. ``units``: these unit ids alone (their stored
+    facts alone are read)."""
     now = now or timezone.now()
     periods = sorted(set(periods))
     if not periods:
@@ -40,7 +45,12 @@ def month_totals(
         .values_list("pk", "name", "kind")
     )
     names = {name: pk for pk, name, _kind in unit_rows}
-    fields, rectification = facts.month_counts(headquarters, periods, now=now, units=names)
+    if units is not None:
+        units = set(units)
+        unit_rows = [row for row in unit_rows if row[0] in units]
+    fields, rectification = facts.month_counts(
+        headquarters, periods, now=now, units=names, only=units
+    )
     empty = counting.empty_counts()
     area = set(Unit.AREA_KINDS)
     result = {}

@@ -51,3 +51,15 @@ def test_month_totals_equal_the_full_scoring_after_events_and_a_policy_change(ma
     )  # fmt: skip
     assert totals.month_totals(hq, MONTHS, now=now) == full_totals(hq, now)
     assert totals.month_totals(hq, MONTHS, now=now)[march_] != before
+
+
+def test_month_totals_of_some_units_are_theirs_in_the_full_scoring(march):
+    hq, u = march["hq"], march["u"]
+    now = at(4, 15)
+    some = {u["A"].pk, u["A1"].pk, u["D1"].pk, u["B1"].pk}  # B1 is not assessed in March
+    found = totals.month_totals(hq, MONTHS, now=now, units=some)
+    full = full_totals(hq, now)
+    assert found == {
+        p: {pk: t for pk, t in units.items() if pk in some} for p, units in full.items()
+    }
+    assert set(found[Period.month(2026, 3)]) == some - {u["B1"].pk}
