@@ -51,7 +51,7 @@ from django.utils import timezone
 from civility.core.periods import MONTH, Period
 from civility.org.models import Linkage, Unit
 from civility.reports import counts as counting
-from civility.reports import eligibility, facts
+from civility.reports import eligibility, facts, unit_counts
 from civility.reports.counts import HUNDRED, percent, q1
 from civility.reports.models import ScoringPolicy
 from civility.supervision.commentary.models import CommentaryReceipt
@@ -338,12 +338,15 @@ def scores_for_months(
     *,
     now: datetime | None = None,
     kinds: Iterable[str] = RANKED_KINDS,
+    running_unit: int | None = None,
 ) -> dict[Period, MonthlyScores]:
     """Score every active unit of ``headquarters`` for each month of ``periods`` (months not
     after the running one), each as of its end (or now, for the running month: 本月至今, no
     bands, ranks or lists). Eleven queries whatever the number of months, problems and visits.
     ``kinds``: only units of these kinds are scored (ranks and lists are within a kind, so
-    their rows are the same; the counts, and the facts stored, are every unit's)."""
+    their rows are the same; the counts, and the facts stored, are every unit's).
+    ``running_unit``: the running month scores that unit alone (no ranks or lists: its row is
+    the same), its counts read narrowly (``unit_counts``) — a unit's page."""
     now = now or timezone.now()
     periods = sorted(set(periods))
     if not periods:
@@ -362,9 +365,16 @@ def scores_for_months(
     # Ended months from the stored facts (built once, as of their end); the running one live.
     # The stored months are read back for the scored units alone (a page of one kind).
     only = {u.pk for u in scored} if len(scored) < len(unit_rows) else None
+    narrow = [p for p in periods if running_unit is not None and counting.is_running(p, now)]
     fields, rectification = facts.month_counts(
-        headquarters, periods, now=now, units=names, only=only
+        headquarters, [p for p in periods if p not in narrow], now=now, units=names, only=only
     )
+    for period in narrow:
+        fields[period] = counting.field_counts(headquarters, [period], now=now)[period]
+        counts = unit_counts.rectification_counts_of(
+            headquarters, [period], running_unit, now=now, units=names
+        )
+        rectification[period] = {running_unit: counts[period]}
     remarks = _commentary(headquarters, periods)
     links = _linkages(headquarters)
     decisions = eligibility.decisions(headquarters, {p.year for p in periods})
@@ -376,7 +386,7 @@ def scores_for_months(
         result[period] = _score_month(
             rules[period.year],
             period,
-            scored,
+            [u for u in scored if u.pk == running_unit] if period in narrow else scored,
             fields=fields[period],
             rectification=rectification[period],
             remarks=remarks[period],

@@ -180,7 +180,7 @@ def unit_page_data(unit: Unit, *, now: datetime | None = None) -> dict:
     # Ranks and lists are within a kind: the unit's kind is enough, with the streets and
     # communities a department is paired with (their lists are counted below).
     kinds = {unit.kind} if unit.is_area else {unit.kind, *scoring.AREA_KINDS}
-    months = scoring.scores_for_months(hq, periods, now=now, kinds=kinds)
+    months = scoring.scores_for_months(hq, periods, now=now, kinds=kinds, running_unit=unit.pk)
     ordered = sorted(months)
     for before, after in zip(ordered, ordered[1:], strict=False):
         scoring.compare_ranks(months[after], months[before])
