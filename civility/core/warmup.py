@@ -5,11 +5,12 @@ reverse-URL table, reads the translation catalogues and compiles templates lazil
 request that needs them: after a deploy or a worker restart, the first person paid about a second
 for it (issue 10: a leader's home, the annual assessment and the first Word download). ``warm_up()``
 is called by ``wsgi.py`` when the worker loads the application. It reads nothing from the
-database.
+database. ``freeze_heap()`` then puts what start-up left alive out of the garbage collector's way.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from pathlib import Path
@@ -54,3 +55,16 @@ def warm_up() -> dict[str, float]:
                 logger.warning("warm-up: template %s: %s", name, error)
     spent["templates"] = time.perf_counter() - start
     return spent
+
+
+def freeze_heap() -> None:
+    """Collect once, then move every object alive after start-up (modules, views, URL tables,
+    compiled templates: ~130,000 objects) to the collector's permanent generation.
+
+    Without it each full (oldest-generation) collection walks that start-up heap again: on a
+    busy 2-core box ~150 ms, landing in one request out of a few — the p95 of the pages that
+    build many rows was twice their median (issue 11). Frozen, such a collection walks only
+    what requests left behind (a few ms). Objects made later are collected as usual.
+    """
+    gc.collect()
+    gc.freeze()

@@ -19,22 +19,25 @@ A fixed number of queries whatever the number of months, problems and visits.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from civility.core.periods import Period
 from civility.org.models import Assignment, Linkage, Unit
-from civility.reports import eligibility, scoring
+from civility.reports import eligibility, scoring, totals
 from civility.reports.models import Report, ScoringPolicy
 from civility.reports.scoring import HUNDRED, NOT_ASSESSED, RANKED_KINDS, q1
 
 
-@dataclass
-class MonthTotal:
+class MonthTotal(NamedTuple):
+    """A tuple of plain values: a city's year has thousands, none for the garbage collector."""
+
     month: int
     total: Decimal | None
     published: bool
@@ -115,24 +118,29 @@ def snapshot_totals(data: dict, names: dict[str, int]) -> dict[int, Decimal]:
 
 
 def final_month_totals(
-    headquarters, periods: list[Period], *, names: dict[str, int] | None = None, now=None
+    headquarters,
+    periods: list[Period],
+    *,
+    names: dict[str, int] | None = None,
+    now=None,
+    units: Collection[int] | None = None,
 ) -> dict[Period, tuple[dict[int, Decimal], bool]]:
     """{month: ({unit id: total of the assessed units}, published)} for ended (or running)
-    months: published months from their snapshots, the others live in one pass."""
+    months: published months from their snapshots, the others live in one pass (of the unit
+    ids ``units`` alone, when given)."""
     now = now or timezone.now()
     published = published_snapshots(headquarters, periods)
     if names is None and published:
         names = dict(Unit.objects.filter(headquarters=headquarters).values_list("name", "pk"))
-    live = scoring.scores_for_months(
-        headquarters, [p for p in periods if p not in published], now=now
+    live = totals.month_totals(
+        headquarters, [p for p in periods if p not in published], now=now, units=units
     )
     result = {}
     for period in periods:
         if period in published:
             result[period] = (snapshot_totals(published[period], names or {}), True)
         else:
-            scores = live[period]
-            result[period] = ({u.unit_id: u.total for u in scores.units if u.assessed}, False)
+            result[period] = (live[period], False)
     return result
 
 
@@ -158,15 +166,24 @@ def annual_assessment(
         Unit.objects.filter(headquarters=headquarters, active=True).order_by("kind", "order", "id")
     )
     names = {u.name: u.pk for u in unit_rows}
+    pairings: dict[int, list[int]] = {}
+    for dept_id, target_id in Linkage.objects.filter(
+        headquarters=headquarters, kind=Linkage.Kind.PAIRING
+    ).values_list("department_id", "target_id"):
+        pairings.setdefault(dept_id, []).append(target_id)
+    # The months are scored for the units the assessment shows and their paired communities
+    # alone (a city's year: ~120 of ~600 units).
+    shown = {u.pk for u in unit_rows if u.is_committee_member}
+    shown |= {c for dept in shown for c in pairings.get(dept, [])}
     finals = final_month_totals(
-        headquarters, [Period.month(year, m) for m in months], names=names, now=now
+        headquarters, [Period.month(year, m) for m in months], names=names, now=now, units=shown
     )
     per_unit: dict[int, list[MonthTotal]] = {u.pk: [] for u in unit_rows}
     published = set()
-    for period, (totals, is_published) in finals.items():
+    for period, (month_totals, is_published) in finals.items():
         if is_published:
             published.add(period.number)
-        for pk, total in totals.items():
+        for pk, total in month_totals.items():
             if pk in per_unit:
                 per_unit[pk].append(MonthTotal(period.number, total, is_published))
 
@@ -190,12 +207,6 @@ def annual_assessment(
     ineligible = eligibility.in_effect(decided, year, now)
     vetoes = {item.unit_id: item.detail for item in decided if item.is_veto and item.since < now}
     disqualified = {item.unit_id for item in decided if not item.is_veto and item.since < now}
-    pairings: dict[int, list[int]] = {}
-    for dept_id, target_id in Linkage.objects.filter(
-        headquarters=headquarters, kind=Linkage.Kind.PAIRING
-    ).values_list("department_id", "target_id"):
-        pairings.setdefault(dept_id, []).append(target_id)
-
     own: dict[int, tuple[Decimal | None, Decimal | None, str]] = {}
     for unit in unit_rows:
         assessed = per_unit[unit.pk]

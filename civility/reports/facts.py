@@ -17,7 +17,7 @@ the next month's bulletin compares with it and need not replay the month's probl
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -35,9 +35,16 @@ RECTIFICATION = counting.RECTIFICATION_KEYS
 
 
 def month_counts(
-    headquarters, periods: Iterable[Period], *, now: datetime, units: dict[str, int] | None = None
+    headquarters,
+    periods: Iterable[Period],
+    *,
+    now: datetime,
+    units: dict[str, int] | None = None,
+    only: Collection[int] | None = None,
 ) -> tuple[dict, dict]:
-    """(field counts, rectification counts) per month, as ``counts`` computes them."""
+    """(field counts, rectification counts) per month, as ``counts`` computes them. ``only``:
+    the stored months are read back for these unit ids alone (a page that scores one kind of
+    unit); what is built or counted live is still every unit's."""
     periods = sorted(set(periods))
     ended = [p for p in periods if not counting.is_running(p, now)]
     stored = _fresh(headquarters, ended)
@@ -50,7 +57,7 @@ def month_counts(
     _store(headquarters, built, units=set((units or {}).values()))
     # Every ended month is then served from the store (the ones just built too): the same
     # queries whichever months were fresh.
-    for period, counts in _read(headquarters, ended).items():
+    for period, counts in _read(headquarters, ended, only).items():
         fields[period], rectification[period] = counts
     return fields, rectification
 
@@ -190,8 +197,8 @@ def _rows(month: FactMonth, fields: dict, rectification: dict, units) -> list[Un
     return rows
 
 
-def _read(headquarters, periods: list[Period]) -> dict[Period, tuple[dict, dict]]:
-    """The stored facts of ``periods`` (one query)."""
+def _read(headquarters, periods: list[Period], only=None) -> dict[Period, tuple[dict, dict]]:
+    """The stored facts of ``periods`` (one query), of the units ``only`` names if given."""
     result = {period: ({}, {}) for period in periods}
     if not periods:
         return result
@@ -199,7 +206,10 @@ def _read(headquarters, periods: list[Period]) -> dict[Period, tuple[dict, dict]
     # Tuples, not model instances: a year of a city's units is thousands of rows.
     rows = UnitMonthFacts.objects.filter(
         month__headquarters=headquarters, month__period__in=by_slug
-    ).values_list(
+    )
+    if only is not None:
+        rows = rows.filter(unit_id__in=list(only))
+    rows = rows.values_list(
         "month__period", "unit_id", "visits", "rate_sum", "items_failed", "rectification",
         *RECTIFICATION,
     )  # fmt: skip

@@ -51,7 +51,7 @@ from django.utils import timezone
 from civility.core.periods import MONTH, Period
 from civility.org.models import Linkage, Unit
 from civility.reports import counts as counting
-from civility.reports import eligibility, facts
+from civility.reports import eligibility, facts, unit_counts
 from civility.reports.counts import HUNDRED, percent, q1
 from civility.reports.models import ScoringPolicy
 from civility.supervision.commentary.models import CommentaryReceipt
@@ -223,20 +223,27 @@ def rectification_score(policy: ScoringPolicy, counts: dict) -> Decimal | None:
     return max(Decimal(0), raw)
 
 
+def total_of(
+    policy: ScoringPolicy, is_area: bool, field_raw: Decimal | None, rectification_raw
+) -> tuple[Decimal | None, str]:
+    """(total, note) of a unit from its parts, rounded once; a 块 unit with one part 未考评 has
+    the other part alone, and says so."""
+    if not is_area:
+        return q1(rectification_raw), ""
+    if field_raw is not None and rectification_raw is not None:
+        return q1(
+            policy.field_weight * field_raw + policy.rectification_weight * rectification_raw
+        ), ""
+    if field_raw is not None:
+        return q1(field_raw), "整改分未考评，总分为现场分"
+    if rectification_raw is not None:
+        return q1(rectification_raw), "现场分未考评，总分为整改分"
+    return None, ""
+
+
 def _total(policy: ScoringPolicy, row: UnitScore) -> None:
-    """The unit's total from its parts, rounded once; a 块 unit with one part 未考评 has the
-    other part alone, and says so."""
-    if not row.is_area:
-        row.total = q1(row.rectification_raw)
-    elif row.field_raw is not None and row.rectification_raw is not None:
-        row.total = q1(
-            policy.field_weight * row.field_raw
-            + policy.rectification_weight * row.rectification_raw
-        )
-    elif row.field_raw is not None:
-        row.total, row.total_note = q1(row.field_raw), "整改分未考评，总分为现场分"
-    elif row.rectification_raw is not None:
-        row.total, row.total_note = q1(row.rectification_raw), "现场分未考评，总分为整改分"
+    """The unit's total from its parts (``total_of``)."""
+    row.total, row.total_note = total_of(policy, row.is_area, row.field_raw, row.rectification_raw)
 
 
 # --- lists and partners --------------------------------------------------------------------------
@@ -331,12 +338,15 @@ def scores_for_months(
     *,
     now: datetime | None = None,
     kinds: Iterable[str] = RANKED_KINDS,
+    running_unit: int | None = None,
 ) -> dict[Period, MonthlyScores]:
     """Score every active unit of ``headquarters`` for each month of ``periods`` (months not
     after the running one), each as of its end (or now, for the running month: 本月至今, no
     bands, ranks or lists). Eleven queries whatever the number of months, problems and visits.
     ``kinds``: only units of these kinds are scored (ranks and lists are within a kind, so
-    their rows are the same; the counts, and the facts stored, are every unit's)."""
+    their rows are the same; the counts, and the facts stored, are every unit's).
+    ``running_unit``: the running month scores that unit alone (no ranks or lists: its row is
+    the same), its counts read narrowly (``unit_counts``) — a unit's page."""
     now = now or timezone.now()
     periods = sorted(set(periods))
     if not periods:
@@ -353,7 +363,18 @@ def scores_for_months(
     kinds = set(kinds)
     scored = [u for u in unit_rows if u.kind in kinds]
     # Ended months from the stored facts (built once, as of their end); the running one live.
-    fields, rectification = facts.month_counts(headquarters, periods, now=now, units=names)
+    # The stored months are read back for the scored units alone (a page of one kind).
+    only = {u.pk for u in scored} if len(scored) < len(unit_rows) else None
+    narrow = [p for p in periods if running_unit is not None and counting.is_running(p, now)]
+    fields, rectification = facts.month_counts(
+        headquarters, [p for p in periods if p not in narrow], now=now, units=names, only=only
+    )
+    for period in narrow:
+        fields[period] = counting.field_counts(headquarters, [period], now=now)[period]
+        counts = unit_counts.rectification_counts_of(
+            headquarters, [period], running_unit, now=now, units=names
+        )
+        rectification[period] = {running_unit: counts[period]}
     remarks = _commentary(headquarters, periods)
     links = _linkages(headquarters)
     decisions = eligibility.decisions(headquarters, {p.year for p in periods})
@@ -365,7 +386,7 @@ def scores_for_months(
         result[period] = _score_month(
             rules[period.year],
             period,
-            scored,
+            [u for u in scored if u.pk == running_unit] if period in narrow else scored,
             fields=fields[period],
             rectification=rectification[period],
             remarks=remarks[period],
@@ -428,8 +449,11 @@ def monthly_scores(
 ) -> MonthlyScores:
     """One month of ``scores_for_months``; ``compare`` adds 名次变化 against the previous month
     (scored in the same pass)."""
+    now = now or timezone.now()
     period = Period.month(year, month)
     before = period.previous()
+    # The running month has no ranks (本月至今): nothing to compare, the month before unscored.
+    compare = compare and not counting.is_running(period, now)
     months = scores_for_months(headquarters, [before, period] if compare else [period], now=now)
     scores = months[period]
     if compare:

@@ -31,6 +31,15 @@ def unit_url(unit_id: int) -> str:
     return reverse("unit_page", args=[unit_id])
 
 
+UNIT_MARK = "987654321"  # stands for the id in a unit page URL reversed once for many rows
+
+
+def unit_url_pattern() -> str:
+    """``unit_url`` of every row of a table at the cost of one ``reverse``:
+    ``pattern.replace(UNIT_MARK, str(pk))`` is ``unit_url(pk)``."""
+    return reverse("unit_page", args=[int(UNIT_MARK)])
+
+
 def visits_url(unit_id: int, period: Period, kind: str) -> str:
     """The submitted inspections that visited the unit's area in the month."""
     params = {
@@ -44,7 +53,11 @@ def visits_url(unit_id: int, period: Period, kind: str) -> str:
 
 def link_bases() -> dict[str, str]:
     """The list pages ``count_links`` points at, reversed once for a page of rows."""
-    return {"problems": reverse("problem_list"), "inspections": reverse("inspection_list")}
+    return {
+        "problems": reverse("problem_list"),
+        "inspections": reverse("inspection_list"),
+        "unit": unit_url_pattern(),
+    }
 
 
 def _link(base: str, **params) -> str:
@@ -167,7 +180,7 @@ def unit_page_data(unit: Unit, *, now: datetime | None = None) -> dict:
     # Ranks and lists are within a kind: the unit's kind is enough, with the streets and
     # communities a department is paired with (their lists are counted below).
     kinds = {unit.kind} if unit.is_area else {unit.kind, *scoring.AREA_KINDS}
-    months = scoring.scores_for_months(hq, periods, now=now, kinds=kinds)
+    months = scoring.scores_for_months(hq, periods, now=now, kinds=kinds, running_unit=unit.pk)
     ordered = sorted(months)
     for before, after in zip(ordered, ordered[1:], strict=False):
         scoring.compare_ranks(months[after], months[before])

@@ -19,7 +19,7 @@ from civility.participation.budget import unit_budget_lines
 from civility.reports import annual as yearly
 from civility.reports import annual_records
 from civility.reports.permissions import can_record_veto, can_view_rankings, own_unit_page
-from civility.reports.unit_page import BAND_CLASS
+from civility.reports.unit_page import BAND_CLASS, UNIT_MARK, unit_url_pattern
 from civility.reports.views.common import (
     hq_query,
     no_headquarters,
@@ -112,12 +112,14 @@ def annual(request, year: int):
     keep = hq_query(request, hq)
     first_year = max(hq.start_date.year, today.year - YEAR_LINKS + 1)
     groups: list[dict] = []
+    unit_pattern = unit_url_pattern()
     for row in results:
         if not groups or groups[-1]["kind"] != row.kind:
             groups.append({"kind": row.kind, "label": row.kind_label, "rows": []})
         groups[-1]["rows"].append(
             {
                 "score": row,
+                "url": unit_pattern.replace(UNIT_MARK, str(row.unit_id)),
                 "band_class": BAND_CLASS.get(row.grade, ""),
                 "budget": budget.get(row.unit_id),
                 "levers": levers[row.unit_id],

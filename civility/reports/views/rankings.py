@@ -25,10 +25,10 @@ from civility.reports.models import Report
 from civility.reports.permissions import can_view_rankings, own_unit_page, reports_visible_to
 from civility.reports.unit_page import (
     BAND_CLASS,
+    UNIT_MARK,
     count_links,
     failed_by_indicator,
     link_bases,
-    unit_url,
 )
 from civility.reports.views.annual import annual_url
 from civility.reports.views.common import (
@@ -106,7 +106,7 @@ def _row(u: scoring.UnitScore, period: Period, today: date, by_indicator: dict, 
         "ineligible": u.ineligible,
         # 同奖同罚 is named with a list entry only.
         "partners": u.partners if listed else [],
-        "url": unit_url(u.unit_id),
+        "url": bases["unit"].replace(UNIT_MARK, str(u.unit_id)),
         "links": count_links(u.unit_id, u.kind, period, today, bases),
         "failed_by_indicator": by_indicator.get(u.unit_id, "") if u.is_area else "",
     }
