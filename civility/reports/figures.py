@@ -43,8 +43,12 @@ def moment_of(period: Period, now: datetime | None = None) -> datetime:
     return min(period.end, now or timezone.now())
 
 
-def _stamp(value: datetime | None) -> str:
-    return f"{timezone.localtime(value):%Y-%m-%d %H:%M}" if value else ""
+def _stamp(value: datetime | None, zone=None) -> str:
+    """Local wall-clock time to the minute (``zone``: the current time zone, when looked up once
+    for many rows)."""
+    if not value:
+        return ""
+    return f"{value.astimezone(zone or timezone.get_current_timezone()):%Y-%m-%d %H:%M}"
 
 
 def submitted_inspections(headquarters, period: Period, moment: datetime):
@@ -78,6 +82,7 @@ class PeriodFigures:
             .order_by("reported_at", "id")
         )
         self.states = asof.states(candidates, moment)
+        self._start = start  # ``period.start`` is computed on each read
         self.found = [s for s in self.states if self._found(s)]
         self.due = [
             s
@@ -99,7 +104,7 @@ class PeriodFigures:
 
     def _found(self, state: asof.ProblemAt) -> bool:
         reported = state.problem.reported_at
-        return self.period.start <= reported < self.moment and state.status != Status.VOID
+        return self._start <= reported < self.moment and state.status != Status.VOID
 
     # --- 一、总体情况 --------------------------------------------------------------------------
 
@@ -239,11 +244,13 @@ class PeriodFigures:
     # --- 附件 问题清单 ---------------------------------------------------------------------------
 
     def problem_rows(self) -> list[dict]:
-        return [problem_row(s) for s in self.found]
+        zone = timezone.get_current_timezone()
+        return [problem_row(s, zone) for s in self.found]
 
 
-def problem_row(state: asof.ProblemAt) -> dict:
+def problem_row(state: asof.ProblemAt, zone=None) -> dict:
     p = state.problem
+    zone = zone or timezone.get_current_timezone()
     return {
         "number": p.number,
         "site": p.site.name,
@@ -251,8 +258,8 @@ def problem_row(state: asof.ProblemAt) -> dict:
         "category": p.category.name,
         "unit": state.unit.name if state.unit else "",
         "status": state.status_label,
-        "deadline": _stamp(state.deadline),
-        "closed_at": _stamp(state.closed_at),
+        "deadline": _stamp(state.deadline, zone),
+        "closed_at": _stamp(state.closed_at, zone),
         "escalated": state.escalations > 0,
         "description": p.description,
     }
