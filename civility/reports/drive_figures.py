@@ -77,8 +77,9 @@ def _sql(drives: int, pairs: int) -> str:
         def column(value: str) -> str:
             return value
     else:
-        deadline = "json_extract(e.data, '$.deadline')", (
-            "AND json_type(e.data, '$.deadline') IS NOT NULL"
+        deadline = (
+            "json_extract(e.data, '$.deadline')",
+            "AND json_type(e.data, '$.deadline') IS NOT NULL",
         )
 
         def time(value: str) -> str:

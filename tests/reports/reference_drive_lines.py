@@ -58,7 +58,8 @@ def drive_lines(headquarters, period, moment) -> list[dict]:
 
     def figures(pk):
         ids = set(families[pk])
-        return levers._Tally(tally([s for s in states if s.problem.drive_id in ids], period, moment))
+        mine = [s for s in states if s.problem.drive_id in ids]
+        return levers._Tally(tally(mine, period, moment))
 
     lines = []
     for drive in drives:

@@ -2,7 +2,7 @@
 (``drive_figures``): on the seeded demo, every month's and week's drive lines — at the period's
 end and at moments inside it, with events after them — equal those of the reference
 implementation (every problem replayed by ``asof.states`` and tallied in Python), and the
-benchmark's raw SQL of a document counts the same drive figures."""
+raw SQL of a document counts the same drive figures."""
 
 import io
 from datetime import timedelta
@@ -16,8 +16,7 @@ from django.utils import timezone
 from civility.core.periods import MONTH, WEEK, Period
 from civility.org.models import Headquarters
 from civility.reports import compile as reports
-from civility.reports import levers
-from civility.reports.management.commands import benchmark
+from civility.reports import levers, raw_limits
 from tests.reports import reference_drive_lines as reference
 
 MONTHS = 4
@@ -97,7 +96,7 @@ def test_the_limits_raw_sql_counts_the_same_drive_figures(hq):
             "first": period.first, "last": period.last,
         }  # fmt: skip
         with connection.cursor() as cursor:
-            cursor.execute(benchmark._drive_figures_sql(), params)
+            cursor.execute(raw_limits.drive_figures_sql(), params)
             raw = {row[0]: list(row[1:]) for row in cursor.fetchall()}
         lines = levers.drive_lines(hq, period, moment)
         app = {}
