@@ -16,8 +16,9 @@ from django.utils import timezone
 from civility.core.periods import MONTH, WEEK, Period
 from civility.org.models import Headquarters
 from civility.reports import compile as reports
-from civility.reports import levers, raw_limits
+from civility.reports import figures, levers, raw_limits
 from tests.reports import reference_drive_lines as reference
+from tests.reports.reference_figures import reference_states, state_key
 
 MONTHS = 4
 
@@ -54,6 +55,22 @@ def moments(period: Period) -> list:
     end = min(period.end, timezone.now())
     inside = [period.start + (end - period.start) * share for share in (0.3, 0.7)]
     return [end, *inside]
+
+
+def test_period_figures_read_the_problems_of_the_reference(hq):
+    read = 0
+    for period in months():
+        for moment in moments(period):
+            states = figures.PeriodFigures(hq, period, now=moment).states
+            expected = reference_states(hq, period, moment)
+            assert [state_key(s) for s in states] == [state_key(s) for s in expected], period
+            read += len(states)
+    week = Period.current(WEEK, timezone.localdate()).previous()
+    states = figures.PeriodFigures(hq, week).states
+    assert [state_key(s) for s in states] == [
+        state_key(s) for s in reference_states(hq, week, week.end)
+    ]
+    assert read > 0
 
 
 def test_monthly_drive_lines_equal_the_reference(hq):
