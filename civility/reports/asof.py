@@ -142,7 +142,11 @@ def states(queryset: QuerySet, moment: datetime) -> list[ProblemAt]:
     ``queryset`` should select_related what the caller reads (site, category, primary_unit).
     Problems without any event (never written by the workflow) keep their present state.
     """
-    rows = list(annotate_as_of(queryset, moment))
+    return replay(list(annotate_as_of(queryset, moment)))
+
+
+def replay(rows: list[Problem]) -> list[ProblemAt]:
+    """``rows`` (problems with the ``then_*`` annotations of ``annotate_as_of``) as they stood."""
     # The unit of a problem that was 改派 after the moment: load the earlier unit (one query).
     wanted = {
         int(p.then_unit)

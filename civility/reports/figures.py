@@ -17,7 +17,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from civility.core.periods import Period
-from civility.org.models import Unit
+from civility.org.models import ProblemCategory, Site, Unit
 from civility.reports import asof
 from civility.reports.scoring import q1
 from civility.supervision.inspections.models import Inspection
@@ -34,6 +34,76 @@ ROW_FIELDS = (
 )  # fmt: skip
 
 
+# The problem's own columns (the rest of the row is not loaded), then its names, then the replay.
+WANTED = {"id", "site", "category", "primary_unit", *(n for n in ROW_FIELDS if "__" not in n)}
+OWN = tuple(
+    f.attname for f in Problem._meta.concrete_fields if f.name in WANTED or f.attname in WANTED
+)
+NAMES = (
+    "site__name", "site__street_id", "site__street__name", "category__name",
+    "primary_unit__name", "primary_unit__kind",
+)  # fmt: skip
+THEN = (
+    "then_status", "then_closed", "then_deadline", "then_unit", "then_escalations", "then_reworks",
+)  # fmt: skip
+
+
+def _instance(model, db: str, **values):
+    """A model instance with only ``values`` loaded (what ``only()`` would load)."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(db, names, [values[name] for name in names])
+
+
+def _rows(queryset) -> list[Problem]:
+    """The problems of ``queryset`` (annotated by ``asof.annotate_as_of``) with the fields a
+    bulletin reads, read as tuples: one site, street, category and unit object per distinct one
+    (shared by their problems) instead of five model objects per row as ``select_related``
+    makes them — tens of thousands of rows at city scale."""
+    db = queryset.db
+    sites: dict[int, Site] = {}
+    units: dict[int, Unit] = {}
+    categories: dict[int, ProblemCategory] = {}
+    site_cache, category_cache = Problem.site.field, Problem.category.field
+    unit_cache, street_cache = Problem.primary_unit.field, Site.street.field
+    rows = []
+    own = len(OWN)
+    for values in queryset.values_list(*OWN, *NAMES, *THEN):
+        p = Problem.from_db(db, OWN, values[:own])
+        site_name, street_id, street_name, category_name, unit_name, unit_kind = values[
+            own : own + len(NAMES)
+        ]
+        for name, value in zip(THEN, values[own + len(NAMES) :], strict=True):
+            setattr(p, name, value)
+        site = sites.get(p.site_id)
+        if site is None:
+            site = sites[p.site_id] = _instance(
+                Site, db, id=p.site_id, name=site_name, street_id=street_id
+            )
+            street = None
+            if street_id is not None:
+                street = units.get(street_id)
+                if street is None:
+                    street = units[street_id] = _instance(Unit, db, id=street_id, name=street_name)
+            street_cache.set_cached_value(site, street)
+        site_cache.set_cached_value(p, site)
+        category = categories.get(p.category_id)
+        if category is None:
+            category = categories[p.category_id] = _instance(
+                ProblemCategory, db, id=p.category_id, name=category_name
+            )
+        category_cache.set_cached_value(p, category)
+        unit = None
+        if p.primary_unit_id is not None:
+            unit = units.get(p.primary_unit_id)
+            if unit is None or "kind" not in unit.__dict__:
+                unit = units[p.primary_unit_id] = _instance(
+                    Unit, db, id=p.primary_unit_id, name=unit_name, kind=unit_kind
+                )
+        unit_cache.set_cached_value(p, unit)
+        rows.append(p)
+    return rows
+
+
 def rate(part: int, whole: int) -> str | None:
     return str(q1(Decimal(100) * part / whole)) if whole else None
 
@@ -43,8 +113,12 @@ def moment_of(period: Period, now: datetime | None = None) -> datetime:
     return min(period.end, now or timezone.now())
 
 
-def _stamp(value: datetime | None) -> str:
-    return f"{timezone.localtime(value):%Y-%m-%d %H:%M}" if value else ""
+def _stamp(value: datetime | None, zone=None) -> str:
+    """Local wall-clock time to the minute (``zone``: the current time zone, when looked up once
+    for many rows)."""
+    if not value:
+        return ""
+    return f"{value.astimezone(zone or timezone.get_current_timezone()):%Y-%m-%d %H:%M}"
 
 
 def submitted_inspections(headquarters, period: Period, moment: datetime):
@@ -73,11 +147,10 @@ class PeriodFigures:
                 | asof.still_open_at(moment)
                 | Q(Exists(touched))
             )
-            .select_related("site__street", "category", "primary_unit")
-            .only(*ROW_FIELDS)  # a bulletin reads these; the rest of each row is not loaded
             .order_by("reported_at", "id")
         )
-        self.states = asof.states(candidates, moment)
+        self.states = asof.replay(_rows(asof.annotate_as_of(candidates, moment)))
+        self._start = start  # ``period.start`` is computed on each read
         self.found = [s for s in self.states if self._found(s)]
         self.due = [
             s
@@ -99,7 +172,7 @@ class PeriodFigures:
 
     def _found(self, state: asof.ProblemAt) -> bool:
         reported = state.problem.reported_at
-        return self.period.start <= reported < self.moment and state.status != Status.VOID
+        return self._start <= reported < self.moment and state.status != Status.VOID
 
     # --- 一、总体情况 --------------------------------------------------------------------------
 
@@ -239,11 +312,13 @@ class PeriodFigures:
     # --- 附件 问题清单 ---------------------------------------------------------------------------
 
     def problem_rows(self) -> list[dict]:
-        return [problem_row(s) for s in self.found]
+        zone = timezone.get_current_timezone()
+        return [problem_row(s, zone) for s in self.found]
 
 
-def problem_row(state: asof.ProblemAt) -> dict:
+def problem_row(state: asof.ProblemAt, zone=None) -> dict:
     p = state.problem
+    zone = zone or timezone.get_current_timezone()
     return {
         "number": p.number,
         "site": p.site.name,
@@ -251,8 +326,8 @@ def problem_row(state: asof.ProblemAt) -> dict:
         "category": p.category.name,
         "unit": state.unit.name if state.unit else "",
         "status": state.status_label,
-        "deadline": _stamp(state.deadline),
-        "closed_at": _stamp(state.closed_at),
+        "deadline": _stamp(state.deadline, zone),
+        "closed_at": _stamp(state.closed_at, zone),
         "escalated": state.escalations > 0,
         "description": p.description,
     }

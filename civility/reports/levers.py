@@ -7,7 +7,8 @@
   recurring / found among the period's problems.
 - A drive's line is what its progress page (``civility.supervision.drives.progress``) counts —
   found, closed, on time, overdue, 回潮, per sub-drive, numeric targets against the actual — but
-  each problem as it stood at ``moment`` (replayed by ``asof``), not as it stands today.
+  each problem as it stood at ``moment`` (replayed as ``asof`` does, by the database in one
+  query: ``drive_figures``), not as it stands today.
 
 Everything is JSON-ready: it goes into a report's data and, published, its frozen snapshot.
 """
@@ -19,7 +20,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from civility.core.periods import Period
-from civility.reports import asof
+from civility.reports import drive_figures
 from civility.supervision.drives.models import Drive, DriveTarget
 from civility.supervision.drives.services import drive_tree, family_from
 from civility.supervision.problems.models import Problem
@@ -95,24 +96,16 @@ def recurrence_rates(figures) -> dict:
 
 
 class _Tally:
-    """A drive's (or sub-drive's) figures over problem states at a moment."""
+    """A drive's (or sub-drive's) figures as at a moment (``drive_figures.family_figures``)."""
 
-    def __init__(self, states, period: Period, moment: datetime):
-        self.found = len(states)
-        self.found_in_period = sum(1 for s in states if s.problem.reported_at >= period.start)
-        closed = [s for s in states if s.is_closed]
-        self.closed = len(closed)
-        self.on_time = sum(
-            1 for s in closed if s.deadline is not None and s.closed_at <= s.deadline
-        )
-        self.overdue = sum(1 for s in states if s.overdue_at(moment))
-        self.recurring = sum(1 for s in states if s.problem.recurrence_of_id is not None)
-        sites: dict[int, bool] = {}
-        for s in states:
-            sites[s.problem.site_id] = sites.get(s.problem.site_id, True) and (
-                s.status not in UNRESOLVED
-            )
-        self.sites_cleared = sum(1 for cleared in sites.values() if cleared)
+    def __init__(self, counts: dict[str, int]):
+        self.found = counts["found"]
+        self.found_in_period = counts["found_in_period"]
+        self.closed = counts["closed"]
+        self.on_time = counts["on_time"]
+        self.overdue = counts["overdue"]
+        self.recurring = counts["recurring"]
+        self.sites_cleared = counts["sites_cleared"]
 
     def as_dict(self) -> dict:
         return {
@@ -181,21 +174,10 @@ def drive_lines(headquarters, period: Period, moment: datetime) -> list[dict]:
     for drive in drives:
         for child in drive.children.all():
             families[child.pk] = family_from(child.pk, tree)
-    wanted = {pk for ids in families.values() for pk in ids}
-    states = [
-        s
-        for s in asof.states(
-            Problem.objects.filter(headquarters=headquarters, drive__in=wanted)
-            .select_related("primary_unit")
-            .order_by("reported_at", "pk"),
-            moment,
-        )
-        if s.status != Status.VOID
-    ]
+    counted = drive_figures.family_figures(headquarters, families, period, moment)
 
     def tally(pk: int) -> _Tally:
-        ids = set(families[pk])
-        return _Tally([s for s in states if s.problem.drive_id in ids], period, moment)
+        return _Tally(counted[pk])
 
     lines = []
     for drive in drives:

@@ -5,10 +5,14 @@ run, and say for each whether its goal (issue 11) is met.
     python manage.py benchmark            # in-process, one request at a time
     python manage.py benchmark --http     # through gunicorn with concurrent clients (loopback)
 
-Each line: median and p95 in ms, the query count, the limit (a bare Django view for pages, the raw
-SQL of the same aggregate for compilation and scoring, the same rows through the same sheet
-writer for the export, Pillow's bare decode+encode for the photo, an ideal queue of the measured
-service time for the concurrent submits of ``--http``), the ratio p95/limit, the goal, and ``ok``
+Each line: median and p95 in ms, the query count, the limit (a bare Django view for pages; for
+compiling a month, the raw SQL of the whole document — the problems it can mention replayed as at
+the month's end with their names and 回潮 links, the month's events and visits, the running drives
+with their sub-drives, targets and figures replayed as at the end, the month's 建议意见 and
+activities as at the end: see ``document_queries``; the raw SQL of the same aggregate for
+scoring (``civility.reports.raw_limits``); the same rows through the same sheet writer for the
+export, Pillow's bare decode+encode for the photo, an ideal queue of the measured service time
+for the concurrent submits of ``--http``), the ratio p95/limit, the goal, and ``ok``
 or ``SHORT``. The last line is ``goals met N/M``. It measures; it never fails on a number.
 """
 
@@ -32,6 +36,7 @@ from civility.reports import annual, scoring
 from civility.reports import benchmarking as bench
 from civility.reports import compile as reports
 from civility.reports.http_bench import run_http, run_submits
+from civility.reports.raw_limits import raw_document, raw_month
 from civility.supervision.drives.models import Drive
 from civility.supervision.notifications.models import Notification
 from civility.supervision.photos import process_upload
@@ -44,110 +49,6 @@ SUBMITS = 200  # concurrent 提交整改 with a photo (--http)
 SUBMIT_PROBES = 5  # submitted one at a time first: one submit's service time
 SUBMITS_LABEL = f"{SUBMITS} 个并发提交整改（带照片）"
 SUBMITS_MARK = "【基准测试】"  # the problems made for it (deleted afterwards)
-
-MONTH_SQL = """
-SELECT p.primary_unit_id,
-       SUM(CASE WHEN p.deadline >= %(start)s AND p.deadline < %(end)s AND p.deadline < %(now)s
-                THEN 1 ELSE 0 END) AS due,
-       SUM(CASE WHEN p.deadline >= %(start)s AND p.deadline < %(end)s AND p.status = 'closed'
-                AND p.closed_at <= p.deadline THEN 1 ELSE 0 END) AS on_time,
-       SUM(CASE WHEN p.reported_at >= %(start)s AND p.reported_at < %(end)s THEN 1 ELSE 0 END)
-           AS found
-FROM supervision_problem p
-WHERE p.headquarters_id = %(hq)s AND p.primary_unit_id IS NOT NULL
-  AND ((p.deadline >= %(start)s AND p.deadline < %(end)s)
-       OR (p.reported_at >= %(start)s AND p.reported_at < %(end)s))
-GROUP BY p.primary_unit_id
-"""
-EVENTS_SQL = """
-SELECT p.primary_unit_id, e.action, COUNT(*)
-FROM supervision_problemevent e JOIN supervision_problem p ON p.id = e.problem_id
-WHERE p.headquarters_id = %(hq)s AND e.at >= %(start)s AND e.at < %(end)s
-  AND e.action IN ('submit', 'return', 'escalate')
-GROUP BY p.primary_unit_id, e.action
-"""
-
-
-# The month's document in raw SQL: every problem it can mention (found, due, open at the end or
-# touched in the month) as it stood at the month's end — the last status, 销号 time, deadline
-# and unit before the end, the 督办 and 退回 before it — with the names its annex prints; the
-# month's 督办 and 销号 events; its inspections and site visits. The same replay and the same
-# rows as ``figures.PeriodFigures``, without Python.
-LAST_BEFORE = """(SELECT {value} FROM supervision_problemevent e
-    WHERE e.problem_id = p.id AND e.at < %(moment)s {extra}
-    ORDER BY e.at DESC, e.id DESC LIMIT 1)"""
-COUNT_BEFORE = """(SELECT COUNT(*) FROM supervision_problemevent e
-    WHERE e.problem_id = p.id AND e.at < %(moment)s AND e.action = '{action}')"""
-DOCUMENT_SQL = """
-SELECT p.id, p.number, s.name, st.name, c.name, u.name, u.kind, p.reported_at, p.deadline,
-       p.closed_at, p.status, p.deduction, p.description, p.primary_unit_id, s.street_id,
-       {status}, {approved}, {deadline}, {unit}, {escalations}, {reworks}
-FROM supervision_problem p
-JOIN org_site s ON s.id = p.site_id
-LEFT JOIN org_unit st ON st.id = s.street_id
-JOIN org_problemcategory c ON c.id = p.category_id
-LEFT JOIN org_unit u ON u.id = p.primary_unit_id
-WHERE p.headquarters_id = %(hq)s AND p.reported_at < %(moment)s
-  AND (p.reported_at >= %(start)s OR p.deadline >= %(start)s
-       OR NOT EXISTS (SELECT 1 FROM supervision_problemevent e WHERE e.problem_id = p.id
-                      AND e.at < %(moment)s AND e.action IN ('approve', 'void'))
-       OR EXISTS (SELECT 1 FROM supervision_problemevent e WHERE e.problem_id = p.id
-                  AND e.at >= %(start)s AND e.at < %(moment)s))
-ORDER BY p.reported_at, p.id
-"""
-PERIOD_EVENTS_SQL = """
-SELECT e.problem_id, e.action FROM supervision_problemevent e
-JOIN supervision_problem p ON p.id = e.problem_id
-WHERE p.headquarters_id = %(hq)s AND e.at >= %(start)s AND e.at < %(moment)s
-  AND e.action IN ('escalate', 'approve')
-"""
-VISITS_SQL = """
-SELECT COUNT(DISTINCT i.id), COUNT(v.id), COUNT(DISTINCT v.site_id)
-FROM supervision_inspection i LEFT JOIN supervision_inspection_sites v ON v.inspection_id = i.id
-WHERE i.headquarters_id = %(hq)s AND i.status = 'submitted' AND i.date >= %(first)s
-  AND i.date <= %(last)s AND (i.submitted_at < %(moment)s OR i.submitted_at IS NULL)
-"""
-
-
-def _document_sql() -> str:
-    if connection.vendor == "postgresql":
-        key = "e.data ->> '{0}'", "AND e.data ? '{0}'"
-    else:
-        key = "json_extract(e.data, '$.{0}')", "AND json_type(e.data, '$.{0}') IS NOT NULL"
-    return DOCUMENT_SQL.format(
-        status=LAST_BEFORE.format(value="e.to_status", extra=""),
-        approved=LAST_BEFORE.format(value="e.at", extra="AND e.action = 'approve'"),
-        deadline=LAST_BEFORE.format(
-            value=key[0].format("deadline"), extra=key[1].format("deadline")
-        ),
-        unit=LAST_BEFORE.format(value=key[0].format("unit_id"), extra=key[1].format("unit_id")),
-        escalations=COUNT_BEFORE.format(action="escalate"),
-        reworks=COUNT_BEFORE.format(action="return"),
-    )
-
-
-def raw_document(hq, period: Period) -> None:
-    """The raw SQL of a month's document (see DOCUMENT_SQL): the limit of compiling it."""
-    moment = min(period.end, timezone.now())
-    params = {
-        "hq": hq.pk, "start": period.start, "moment": moment,
-        "first": period.first, "last": period.last,
-    }  # fmt: skip
-    with connection.cursor() as cursor:
-        for sql in (_document_sql(), PERIOD_EVENTS_SQL, VISITS_SQL):
-            cursor.execute(sql, params)
-            cursor.fetchall()
-
-
-def raw_month(hq, start, end) -> None:
-    """The raw SQL aggregate behind a month's figures: per unit, what fell due and was closed on
-    time, what was found, and the month's 提交/退回/督办 events."""
-    params = {"hq": hq.pk, "start": start, "end": end, "now": timezone.now()}
-    with connection.cursor() as cursor:
-        cursor.execute(MONTH_SQL, params)
-        cursor.fetchall()
-        cursor.execute(EVENTS_SQL, params)
-        cursor.fetchall()
 
 
 def deep_url(hq, page: int, per_page: int = 25) -> str:
