@@ -265,7 +265,10 @@ def raw_document(hq, period: Period) -> None:
 def raw_month(hq, start, end) -> None:
     """The raw SQL aggregate behind a month's figures: per unit, what fell due and was closed on
     time, what was found, and the month's 提交/退回/督办 events."""
-    params = {"hq": hq.pk, "start": start, "end": end, "now": timezone.now()}
+    adapt = connection.ops.adapt_datetimefield_value  # times as the database stores them
+    params = {
+        "hq": hq.pk, "start": adapt(start), "end": adapt(end), "now": adapt(timezone.now()),
+    }  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(MONTH_SQL, params)
         cursor.fetchall()
