@@ -44,7 +44,9 @@ def month_counts(
     live = [p for p in periods if p not in stored]
     fields = counting.field_counts(headquarters, live, now=now) if live else {}
     rectification = (
-        counting.rectification_counts(headquarters, live, now=now, units=units) if live else {}
+        counting.rectification_counts_aggregated(headquarters, live, now=now, units=units)
+        if live
+        else {}
     )
     built = {p: (fields[p], rectification[p]) for p in live if p in ended}
     _store(headquarters, built, units=set((units or {}).values()))

@@ -368,6 +368,11 @@ class ProblemEvent(models.Model):
         verbose_name = _("问题流转记录")
         verbose_name_plural = _("问题流转记录")
         ordering = ["at", "id"]
+        indexes = [
+            # The problems 改派 or extended, found from their events; and "was this problem
+            # 改派 or extended?" answered from the index alone (the scores' counts).
+            models.Index(fields=["action", "problem"], name="event_action_problem"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.problem} {self.action}"
