@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q
+from django.db.models import Avg, Case, Count, Exists, F, OuterRef, Q, When
 from django.utils import timezone
 
 from civility.core.periods import Period
@@ -316,7 +316,7 @@ def rectification_counts_aggregated(
     a row per problem and per event (a city's running month sees every open problem). The
     problems never 改派 or extended are counted per unit and month in one aggregate, their
     提交整改, 退回重改 and 督办 in another; the others are replayed from their events as there,
-    their ids found by a subquery. Three queries whatever the number of months and problems
+    their ids read in the same scan. Three queries whatever the number of months and problems
     (four as there when ``units`` is not given and some problem is replayed)."""
     wanted = {p: cutoff(p, now) for p in periods}
     counts: dict[Period, dict[int, dict]] = {p: {} for p in wanted}
@@ -346,16 +346,25 @@ def rectification_counts_aggregated(
             "pk",
             filter=Q(assigned_at__lt=cut) & (Q(closed_at__isnull=True) | Q(closed_at__gte=first)),
         )
-    # The unit as "+ 0" too: grouped by its index, SQLite would walk every problem in unit order.
+    # One scan: the problems never 改派 or extended added up per unit, the others one group each
+    # (their id, to replay). The unit as "+ 0": grouped by its index, SQLite would walk every
+    # problem in unit order.
     rows = (
-        window.annotate(unit=F("primary_unit_id") + 0)
-        .filter(unit__isnull=False)
-        .exclude(Exists(changed))
-        .values("unit")
+        window.annotate(
+            unit=F("primary_unit_id") + 0,
+            replay=Case(When(Exists(changed), then="pk"), default=None),
+        )
+        .values("unit", "replay")
         .annotate(**per_month)
-        .values_list("unit", *per_month)
+        .values_list("unit", "replay", *per_month)
     )
-    for unit, *values in rows:
+    replayed: list[int] = []
+    for unit, replay, *values in rows:
+        if replay is not None:
+            replayed.append(replay)
+            continue
+        if unit is None:
+            continue
         for i, (_first, _end, _cut, period) in enumerate(months.rows):
             due, on_time, open_ = values[3 * i : 3 * i + 3]
             if due or open_:
@@ -396,19 +405,7 @@ def rectification_counts_aggregated(
                 counts_row["submitted"] += submitted
                 counts_row["returned"] += returned
                 counts_row["escalated"] += escalated
-    # Found from their 改派/延期 events (the action's index), not by probing every open problem.
-    replayed = (
-        _events(headquarters)
-        .filter(action__in=CHANGING)
-        .filter(
-            Q(problem__closed_at__isnull=True)
-            | Q(problem__closed_at__gte=start)
-            | Q(problem__deadline__gte=start)
-        )
-        .order_by()
-        .values("problem_id")
-    )
-    _replay_changed(headquarters, months, until, row, units, [], found=replayed)
+    _replay_changed(headquarters, months, until, row, units, replayed)
     return counts
 
 
@@ -423,20 +420,15 @@ def _count_event(counts_row: dict, action: str, key: tuple, escalated: set) -> N
         counts_row["escalated"] += 1
 
 
-def _replay_changed(
-    headquarters, months: _Months, until, row, units, replayed, found=None
-) -> None:
+def _replay_changed(headquarters, months: _Months, until, row, units, replayed) -> None:
     """Count the problems that were 改派 or extended (``replayed``, their ids, found by
-    ``rectification_counts``' scan, or ``found``, a subquery of them) by replaying their events,
-    for each month up to its own cutoff: the unit that held the problem and the deadline it had
-    then."""
+    ``rectification_counts``' scan) by replaying their events, for each month up to its own
+    cutoff: the unit that held the problem and the deadline it had then."""
     first = months.rows[0][0]
     # With none to replay the query still runs (no problem has id 0), so that the number of
     # queries stays the same whatever the problems.
     seen = replayed or [0]
-    if found is not None:
-        seen = found
-    elif len(replayed) > MAX_LISTED:
+    if len(replayed) > MAX_LISTED:
         # Too many ids for one parameter list: the same problems, found again in SQL.
         seen = (
             _problems(headquarters)

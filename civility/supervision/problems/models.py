@@ -369,9 +369,9 @@ class ProblemEvent(models.Model):
         verbose_name_plural = _("问题流转记录")
         ordering = ["at", "id"]
         indexes = [
-            # The problems 改派 or extended, found from their events; and "was this problem
-            # 改派 or extended?" answered from the index alone (the scores' counts).
-            models.Index(fields=["action", "problem"], name="event_action_problem"),
+            # "Was this problem 改派 or extended?" answered from the index alone (the scores'
+            # counts ask it of every open problem).
+            models.Index(fields=["problem", "action"], name="event_problem_action"),
         ]
 
     def __str__(self) -> str:
