@@ -35,9 +35,15 @@ RECTIFICATION = counting.RECTIFICATION_KEYS
 
 
 def month_counts(
-    headquarters, periods: Iterable[Period], *, now: datetime, units: dict[str, int] | None = None
+    headquarters,
+    periods: Iterable[Period],
+    *,
+    now: datetime,
+    units: dict[str, int] | None = None,
+    only: Iterable[int] | None = None,
 ) -> tuple[dict, dict]:
-    """(field counts, rectification counts) per month, as ``counts`` computes them."""
+    """(field counts, rectification counts) per month, as ``counts`` computes them; with
+    ``only`` (unit ids), the stored months' counts of those units alone are read."""
     periods = sorted(set(periods))
     ended = [p for p in periods if not counting.is_running(p, now)]
     stored = _fresh(headquarters, ended)
@@ -52,7 +58,7 @@ def month_counts(
     _store(headquarters, built, units=set((units or {}).values()))
     # Every ended month is then served from the store (the ones just built too): the same
     # queries whichever months were fresh.
-    for period, counts in _read(headquarters, ended).items():
+    for period, counts in _read(headquarters, ended, only).items():
         fields[period], rectification[period] = counts
     return fields, rectification
 
@@ -192,16 +198,17 @@ def _rows(month: FactMonth, fields: dict, rectification: dict, units) -> list[Un
     return rows
 
 
-def _read(headquarters, periods: list[Period]) -> dict[Period, tuple[dict, dict]]:
-    """The stored facts of ``periods`` (one query)."""
+def _read(headquarters, periods: list[Period], only=None) -> dict[Period, tuple[dict, dict]]:
+    """The stored facts of ``periods`` (one query), of the units ``only`` when given."""
     result = {period: ({}, {}) for period in periods}
     if not periods:
         return result
     by_slug = {p.slug: p for p in periods}
+    rows = UnitMonthFacts.objects.filter(month__headquarters=headquarters, month__period__in=by_slug)
+    if only is not None:
+        rows = rows.filter(unit_id__in=only)
     # Tuples, not model instances: a year of a city's units is thousands of rows.
-    rows = UnitMonthFacts.objects.filter(
-        month__headquarters=headquarters, month__period__in=by_slug
-    ).values_list(
+    rows = rows.values_list(
         "month__period", "unit_id", "visits", "rate_sum", "items_failed", "rectification",
         *RECTIFICATION,
     )  # fmt: skip

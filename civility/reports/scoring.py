@@ -353,7 +353,11 @@ def scores_for_months(
     kinds = set(kinds)
     scored = [u for u in unit_rows if u.kind in kinds]
     # Ended months from the stored facts (built once, as of their end); the running one live.
-    fields, rectification = facts.month_counts(headquarters, periods, now=now, units=names)
+    # The stored months of the units scored alone (a page of streets needs no department's).
+    only = None if len(scored) == len(unit_rows) else [u.pk for u in scored]
+    fields, rectification = facts.month_counts(
+        headquarters, periods, now=now, units=names, only=only
+    )
     remarks = _commentary(headquarters, periods)
     links = _linkages(headquarters)
     decisions = eligibility.decisions(headquarters, {p.year for p in periods})
