@@ -177,6 +177,12 @@ class Problem(models.Model):
                 condition=Q(escalation_level__gte=2),
                 name="problem_escalated_twice",
             ),
+            # A drive's figures (drives.progress): its problems read from the index alone.
+            models.Index(
+                fields=["drive", "status", "deadline", "closed_at", "recurrence_of"],
+                condition=Q(drive__isnull=False),
+                name="problem_drive_figures",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
