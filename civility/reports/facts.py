@@ -204,7 +204,9 @@ def _read(headquarters, periods: list[Period], only=None) -> dict[Period, tuple[
     if not periods:
         return result
     by_slug = {p.slug: p for p in periods}
-    rows = UnitMonthFacts.objects.filter(month__headquarters=headquarters, month__period__in=by_slug)
+    rows = UnitMonthFacts.objects.filter(
+        month__headquarters=headquarters, month__period__in=by_slug
+    )
     if only is not None:
         rows = rows.filter(unit_id__in=only)
     # Tuples, not model instances: a year of a city's units is thousands of rows.
