@@ -183,6 +183,33 @@ class Problem(models.Model):
                 condition=Q(drive__isnull=False),
                 name="problem_drive_figures",
             ),
+            # The scores' running month (counts.rectification_counts_aggregated): the problems
+            # still open or closed since the month began, read from the index alone.
+            models.Index(
+                fields=[
+                    "closed_at",
+                    "primary_unit",
+                    "assigned_at",
+                    "deadline",
+                    "status",
+                    "headquarters",
+                ],
+                name="problem_closed_window",
+            ),
+            # The dashboard's figures and overdue units: the pending problems by status and
+            # deadline, read from the index alone.
+            models.Index(
+                fields=[
+                    "status",
+                    "deadline",
+                    "primary_unit",
+                    "escalation_level",
+                    "reported_at",
+                    "closed_at",
+                    "headquarters",
+                ],
+                name="problem_status_figures",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
