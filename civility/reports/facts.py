@@ -51,17 +51,9 @@ def month_counts(
     live = [p for p in periods if p not in stored]
     fields = counting.field_counts(headquarters, live, now=now) if live else {}
     # The running month's rectification counts kept current (to_date), the others counted.
-    counted = [p for p in live if p in ended]
     rectification = (
-        counting.rectification_counts_aggregated(headquarters, counted, now=now, units=units)
-        if counted
-        else {}
+        to_date.rectification_counts(headquarters, live, now=now, units=units) if live else {}
     )
-    for period in live:
-        if period not in ended:
-            rectification[period] = to_date.rectification_to_date(
-                headquarters, period, now=now, units=units
-            )
     built = {p: (fields[p], rectification[p]) for p in live if p in ended}
     _store(headquarters, built, units=set((units or {}).values()))
     # Every ended month is then served from the store (the ones just built too): the same

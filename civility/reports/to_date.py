@@ -2,7 +2,7 @@
 
 Counting the running month reads every open problem of the headquarters: a city has tens of
 thousands, and the leader's home page, the rankings and the unit pages count it on every view.
-``rectification_to_date`` returns exactly what ``counts.rectification_counts`` returns for the
+``rectification_counts`` returns exactly what ``counts.rectification_counts`` returns for the
 running month at ``now``, but counts the whole month only once: the counts are kept (in the
 cache, per headquarters and month) with the instant they were counted up to (``at``) and the
 last event then (``mark``). A later read adds what changed since, problem by problem:
@@ -27,7 +27,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.core.cache import cache
-from django.db.models import Q
 
 from civility.core.periods import Period
 from civility.org.models import Unit
@@ -54,24 +53,37 @@ def _key(headquarters, period: Period) -> str:
     return f"reports:to-date:{headquarters.pk}:{period.slug}"
 
 
-def rectification_to_date(
-    headquarters, period: Period, *, now: datetime, units: dict[str, int] | None = None
-) -> dict[int, dict]:
-    """{unit id: counts} of the running month ``period`` at ``now``, as
-    ``counts.rectification_counts(headquarters, [period], now=now)[period]``."""
+def rectification_counts(
+    headquarters, periods: list[Period], *, now: datetime, units: dict[str, int] | None = None
+) -> dict[Period, dict[int, dict]]:
+    """What ``counts.rectification_counts_aggregated`` returns for ``periods``, the running month
+    among them kept current. Four queries when the running month is among them (whether it is
+    counted or followed), three when not."""
+    running = [p for p in periods if counting.is_running(p, now)]
+    others = [p for p in periods if p not in running]
+    if not running:
+        return counting.rectification_counts_aggregated(headquarters, others, now=now, units=units)
+    (period,) = running
     key = _key(headquarters, period)
     kept = cache.get(key)
-    followed = _follow(headquarters, period, kept, now, units) if kept else None
-    if followed is None:
-        mark = _last_event()  # read first: an event written meanwhile is looked at next time
-        counts = counting.rectification_counts_aggregated(
-            headquarters, [period], now=now, units=units
-        )[period]
+    mark, counts = _follow(headquarters, period, kept, now, units) if kept else (None, None)
+    if counts is None:
+        if mark is None:
+            mark = _last_event()  # read first: an event written meanwhile is looked at next time
+        result = counting.rectification_counts_aggregated(
+            headquarters, periods, now=now, units=units
+        )
+        counts = result[period]
     else:
-        mark, counts = followed
+        result = (
+            counting.rectification_counts_aggregated(headquarters, others, now=now, units=units)
+            if others
+            else {}
+        )
+        result[period] = counts
     if kept is None or now >= kept[0]:
         cache.set(key, (now, mark, _packed(counts)), KEEP_SECONDS)
-    return counts
+    return result
 
 
 def _packed(counts: dict[int, dict]) -> dict[int, tuple]:
@@ -89,35 +101,30 @@ def _last_event() -> int:
 
 
 def _follow(headquarters, period: Period, kept, now: datetime, units):
-    """(mark, counts) at ``now`` from the kept counts, or None when the month must be counted
-    again. Three queries: the new events, the problems come due, their events."""
+    """(mark, counts) at ``now`` from the kept counts; (mark or None, None) when the month must
+    be counted again. Four queries, as many as a count from scratch (the last event and three):
+    the new events, those dated since ``at``, the problems come due, their events; one when an
+    event was dated before ``at`` (its id is the mark the count needs), none when ``now`` is
+    before ``at`` or in another month; six when more than MAX_REPLAYED problems changed."""
     at, mark, packed = kept
     if now < at or not counting.is_running(period, now):
-        return None
-    counts = _unpacked(packed)
-    if now == at:
-        return mark, counts
-    # Events after the mark (by primary key: few) or dated since ``at`` (the at index).
-    new = list(
-        ProblemEvent.objects.filter(Q(id__gt=mark) | Q(at__gte=at, at__lt=now))
-        .order_by()
-        .values_list("id", "at", "problem_id", "problem__headquarters_id")
-    )
+        return None, None
+    fields = ("id", "at", "problem_id", "problem__headquarters_id")
+    # Events after the mark (by primary key: few).
+    new = list(ProblemEvent.objects.filter(id__gt=mark).order_by().values_list(*fields))
     last = max([mark, *(row[0] for row in new)])
-    changed = set()
-    for pk, moment, problem, owner in new:
-        if owner != headquarters.pk:
-            continue
-        if pk > mark and moment < at:
-            return None  # dated before what was counted: its month is counted again
-        changed.add(problem)
+    if any(owner == headquarters.pk and moment < at for _pk, moment, _p, owner in new):
+        return last, None  # dated before what was counted: the month is counted again
+    # And those written before, dated since ``at`` (the at index).
+    new += ProblemEvent.objects.filter(id__lte=mark, at__gte=at, at__lt=now).values_list(*fields)
+    changed = {problem for _pk, _at, problem, owner in new if owner == headquarters.pk}
     changed.update(
         counting._problems(headquarters)
         .filter(deadline__gte=at, deadline__lt=now)
         .values_list("pk", flat=True)
     )
     if len(changed) > MAX_REPLAYED:
-        return None
+        return last, None
     # The query runs with none to replay too (no problem has id 0): the same queries every time.
     events = (
         ProblemEvent.objects.filter(
@@ -143,6 +150,7 @@ def _follow(headquarters, period: Period, kept, now: datetime, units):
             counting._replay_month(
                 problem_id, trail, period, period.start, cut, row, units, escalated
             )
+    counts = _unpacked(packed)
     for unit in set(before) | set(after):
         was = before.get(unit) or counting.empty_counts()
         now_ = after.get(unit) or counting.empty_counts()

@@ -1,4 +1,4 @@
-"""The running month's rectification counts kept current (``to_date.rectification_to_date``)
+"""The running month's rectification counts kept current (``to_date.rectification_counts``)
 equal a count from scratch (``counts.rectification_counts``) at every moment, read after every
 kind of event: 交办, 提交整改, 退回, 督办 (twice), 改派, an extension, 销号, a new problem, the
 deadlines passing with no event, and an event written later with an earlier time."""
@@ -31,7 +31,7 @@ def recounts(monkeypatch):
 
 
 def same(d, now):
-    kept = to_date.rectification_to_date(d["hq"], MARCH, now=now)
+    kept = to_date.rectification_counts(d["hq"], [MARCH], now=now)[MARCH]
     assert kept == counting.rectification_counts(d["hq"], [MARCH], now=now)[MARCH], now
 
 
@@ -42,7 +42,7 @@ def test_kept_counts_follow_the_month_without_counting_it_again(march, recounts)
                 at(3, 26, 12), at(3, 31, 23)]:  # fmt: skip
         same(d, now)
     assert recounts == [at(3, 1, 0)]
-    assert any(to_date.rectification_to_date(d["hq"], MARCH, now=at(3, 31, 23)).values())
+    assert any(to_date.rectification_counts(d["hq"], [MARCH], now=at(3, 31, 23))[MARCH].values())
 
 
 def test_kept_counts_after_every_kind_of_event(march, recounts):
@@ -89,10 +89,14 @@ def test_an_event_dated_before_the_kept_counts_counts_the_month_again(march, rec
     assert recounts == [at(3, 28), at(3, 28, 12), at(3, 20)]
 
 
-def test_each_headquarters_and_month_kept_apart(march, recounts):
+def test_each_month_kept_apart_and_ended_months_counted(march, recounts):
     d = march
     same(d, at(3, 28))
     april = Period.month(2026, 4)
-    kept = to_date.rectification_to_date(d["hq"], april, now=at(4, 2))
-    assert kept == counting.rectification_counts(d["hq"], [april], now=at(4, 2))[april]
+    kept = to_date.rectification_counts(d["hq"], [MARCH, april], now=at(4, 2))
+    assert kept == counting.rectification_counts(d["hq"], [MARCH, april], now=at(4, 2))
     assert recounts == [at(3, 28), at(4, 2)]
+    # With an ended month, the running one followed: the ended month counted alone.
+    kept = to_date.rectification_counts(d["hq"], [MARCH, april], now=at(4, 3))
+    assert kept == counting.rectification_counts(d["hq"], [MARCH, april], now=at(4, 3))
+    assert recounts == [at(3, 28), at(4, 2), at(4, 3)]
