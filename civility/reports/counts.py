@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q
+from django.db.models import Avg, Case, Count, Exists, F, OuterRef, Q, When
 from django.utils import timezone
 
 from civility.core.periods import Period
@@ -301,6 +301,110 @@ def rectification_counts(
         period = months.of(at)
         if period is not None:
             _count_event(row(period, unit), action, (period, unit, problem_id), escalated)
+    _replay_changed(headquarters, months, until, row, units, replayed)
+    return counts
+
+
+def rectification_counts_aggregated(
+    headquarters,
+    periods: Iterable[Period],
+    *,
+    now: datetime,
+    units: dict[str, int] | None = None,
+) -> dict[Period, dict[int, dict]]:
+    """What ``rectification_counts`` returns, added up by the database: a row per unit instead of
+    a row per problem and per event (a city's running month sees every open problem). The
+    problems never 改派 or extended are counted per unit and month in one aggregate, their
+    提交整改, 退回重改 and 督办 in another; the others are replayed from their events as there,
+    their ids read in the same scan. Three queries whatever the number of months and problems
+    (four as there when ``units`` is not given and some problem is replayed)."""
+    wanted = {p: cutoff(p, now) for p in periods}
+    counts: dict[Period, dict[int, dict]] = {p: {} for p in wanted}
+    if not wanted:
+        return counts
+    start, until = _span(wanted, now)
+    months = _Months(wanted)
+
+    def row(period: Period, unit: int) -> dict:
+        return counts[period].setdefault(unit, empty_counts())
+
+    changed = ProblemEvent.objects.filter(problem=OuterRef("pk"), action__in=CHANGING)
+    window = (
+        _problems(headquarters)
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=start) | Q(deadline__gte=start))
+        .order_by()
+    )
+    per_month = {}
+    for i, (first, end, cut, _period) in enumerate(months.rows):
+        # The month of a deadline or an event: inside the month and before its cutoff.
+        due = Q(deadline__gte=first, deadline__lt=min(end, cut))
+        per_month[f"due{i}"] = Count("pk", filter=due)
+        per_month[f"on_time{i}"] = Count(
+            "pk", filter=due & Q(status=Problem.Status.CLOSED, closed_at__lte=F("deadline"))
+        )
+        per_month[f"open{i}"] = Count(
+            "pk",
+            filter=Q(assigned_at__lt=cut) & (Q(closed_at__isnull=True) | Q(closed_at__gte=first)),
+        )
+    # One scan: the problems never 改派 or extended added up per unit, the others one group each
+    # (their id, to replay). The unit as "+ 0": grouped by its index, SQLite would walk every
+    # problem in unit order.
+    rows = (
+        window.annotate(
+            unit=F("primary_unit_id") + 0,
+            replay=Case(When(Exists(changed), then="pk"), default=None),
+        )
+        .values("unit", "replay")
+        .annotate(**per_month)
+        .values_list("unit", "replay", *per_month)
+    )
+    replayed: list[int] = []
+    for unit, replay, *values in rows:
+        if replay is not None:
+            replayed.append(replay)
+            continue
+        if unit is None:
+            continue
+        for i, (_first, _end, _cut, period) in enumerate(months.rows):
+            due, on_time, open_ = values[3 * i : 3 * i + 3]
+            if due or open_:
+                counts_row = row(period, unit)
+                counts_row["due"] += due
+                counts_row["on_time"] += on_time
+                counts_row["open"] += open_
+    per_month = {}
+    for i, (first, end, cut, _period) in enumerate(months.rows):
+        in_month = Q(at__gte=first, at__lt=min(end, cut))
+        per_month[f"submitted{i}"] = Count("id", filter=in_month & Q(action=SUBMIT))
+        per_month[f"returned{i}"] = Count("id", filter=in_month & Q(action=RETURN))
+        # A problem counts once a month as 督办.
+        per_month[f"escalated{i}"] = Count(
+            "problem_id", filter=in_month & Q(action=ESCALATE), distinct=True
+        )
+    events = (
+        _events(headquarters)
+        .filter(
+            problem__primary_unit__isnull=False,
+            at__gte=start,
+            at__lt=until,
+            action__in=(SUBMIT, RETURN, ESCALATE),
+        )
+        .exclude(
+            Exists(ProblemEvent.objects.filter(problem=OuterRef("problem"), action__in=CHANGING))
+        )
+        .order_by()
+        .values("problem__primary_unit")
+        .annotate(**per_month)
+        .values_list("problem__primary_unit", *per_month)
+    )
+    for unit, *values in events:
+        for i, (_first, _end, _cut, period) in enumerate(months.rows):
+            submitted, returned, escalated = values[3 * i : 3 * i + 3]
+            if submitted or returned or escalated:
+                counts_row = row(period, unit)
+                counts_row["submitted"] += submitted
+                counts_row["returned"] += returned
+                counts_row["escalated"] += escalated
     _replay_changed(headquarters, months, until, row, units, replayed)
     return counts
 

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from civility.core.periods import Period
 from civility.reports import counts as counting
+from civility.reports import to_date
 from civility.reports.models import FactMonth, UnitMonthFacts
 from civility.supervision.inspections.visits import SiteVisit
 from civility.supervision.problems.models import ProblemEvent
@@ -50,8 +51,9 @@ def month_counts(
     stored = _fresh(headquarters, ended)
     live = [p for p in periods if p not in stored]
     fields = counting.field_counts(headquarters, live, now=now) if live else {}
+    # The running month's rectification counts kept current (to_date), the others counted.
     rectification = (
-        counting.rectification_counts(headquarters, live, now=now, units=units) if live else {}
+        to_date.rectification_counts(headquarters, live, now=now, units=units) if live else {}
     )
     built = {p: (fields[p], rectification[p]) for p in live if p in ended}
     _store(headquarters, built, units=set((units or {}).values()))
@@ -106,8 +108,6 @@ def _fresh(headquarters, ended: list[Period]) -> dict[Period, FactMonth]:
     never = 2**62  # no stored month: nothing newer to look at
     low_event = min((m.last_event for m in months), default=never)
     low_visit = min((m.last_visit for m in months), default=never)
-    # Read by primary key alone, the headquarters checked here: a condition on it in the query
-    # lets SQLite walk the whole headquarters (a city's every problem) instead of the few new ids.
     # Read by primary key alone, the headquarters checked here: a condition on it in the query
     # lets SQLite walk the whole headquarters (a city's every problem) instead of the few new ids.
     new_events = list(
@@ -203,12 +203,12 @@ def _read(headquarters, periods: list[Period], only=None) -> dict[Period, tuple[
     if not periods:
         return result
     by_slug = {p.slug: p for p in periods}
-    # Tuples, not model instances: a year of a city's units is thousands of rows.
     rows = UnitMonthFacts.objects.filter(
         month__headquarters=headquarters, month__period__in=by_slug
     )
     if only is not None:
         rows = rows.filter(unit_id__in=list(only))
+    # Tuples, not model instances: a year of a city's units is thousands of rows.
     rows = rows.values_list(
         "month__period", "unit_id", "visits", "rate_sum", "items_failed", "rectification",
         *RECTIFICATION,

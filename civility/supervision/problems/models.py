@@ -177,6 +177,39 @@ class Problem(models.Model):
                 condition=Q(escalation_level__gte=2),
                 name="problem_escalated_twice",
             ),
+            # A drive's figures (drives.progress): its problems read from the index alone.
+            models.Index(
+                fields=["drive", "status", "deadline", "closed_at", "recurrence_of"],
+                condition=Q(drive__isnull=False),
+                name="problem_drive_figures",
+            ),
+            # The scores' running month (counts.rectification_counts_aggregated): the problems
+            # still open or closed since the month began, read from the index alone.
+            models.Index(
+                fields=[
+                    "closed_at",
+                    "primary_unit",
+                    "assigned_at",
+                    "deadline",
+                    "status",
+                    "headquarters",
+                ],
+                name="problem_closed_window",
+            ),
+            # The dashboard's figures and overdue units: the pending problems by status and
+            # deadline, read from the index alone.
+            models.Index(
+                fields=[
+                    "status",
+                    "deadline",
+                    "primary_unit",
+                    "escalation_level",
+                    "reported_at",
+                    "closed_at",
+                    "headquarters",
+                ],
+                name="problem_status_figures",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -368,6 +401,11 @@ class ProblemEvent(models.Model):
         verbose_name = _("问题流转记录")
         verbose_name_plural = _("问题流转记录")
         ordering = ["at", "id"]
+        indexes = [
+            # "Was this problem 改派 or extended?" answered from the index alone (the scores'
+            # counts ask it of every open problem).
+            models.Index(fields=["problem", "action"], name="event_problem_action"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.problem} {self.action}"
