@@ -59,7 +59,8 @@ def rectification_counts(
     """What ``counts.rectification_counts_aggregated`` returns for ``periods``, the running month
     among them kept current. Four queries when the running month is among them (whether it is
     counted or followed), three when not."""
-    running = [p for p in periods if counting.is_running(p, now)]
+    # The month ``now`` is in (a month not begun yet is simply counted: it has nothing).
+    running = [p for p in periods if p.start <= now < p.end]
     others = [p for p in periods if p not in running]
     if not running:
         return counting.rectification_counts_aggregated(headquarters, others, now=now, units=units)
