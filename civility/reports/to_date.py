@@ -7,8 +7,8 @@ running month at ``now``, but counts the whole month only once: the counts are k
 cache, per headquarters and month) with the instant they were counted up to (``at``) and the
 last event then (``mark``). A later read adds what changed since, problem by problem:
 
-- the problems with an event after the mark, or an event dated in [at, now) (written earlier
-  with a later time), and
+- the problems with an event dated in [at, now) (found among the events after the mark and
+  those dated since ``at``), and
 - the problems whose deadline fell in [at, now) (due now, not then),
 
 are each replayed from their events (``counts._replay_month``, as the 改派 problems are) up to
@@ -20,19 +20,30 @@ the last one only.
 What it cannot follow is counted again from scratch: an event dated before ``at`` that arrived
 later (an import, a correction), a read earlier than ``at``, a new month, or more problems to
 replay than a recount costs.
+
+An event's id does not tell when it became visible: on PostgreSQL a transaction that took id 100
+may commit after one that took 101, and a read in between sees 101 but not 100. So an event
+arriving later is recognised by id *and* by time: besides the events after the mark, a read
+looks at every event dated since ``at - SETTLE`` and compares them with the ids that were
+visible then (kept with the counts); one dated before ``at`` that was not visible arrived later,
+and the month is counted again. This holds as long as no transaction commits more than
+``SETTLE`` after taking its event's time (a workflow transition takes milliseconds).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.cache import cache
+from django.db.models import Q, Subquery
 
 from civility.core.periods import Period
 from civility.org.models import Unit
 from civility.reports import counts as counting
 from civility.supervision.problems.models import ProblemEvent
 
+# Longer than any transaction stays open between taking its event's time and committing.
+SETTLE = timedelta(minutes=10)
 # Kept for a day: any age is exact (the counts only ever move forward), the cache bounds memory.
 KEEP_SECONDS = 24 * 3600
 # More problems to replay than this and the month is counted again (a recount reads a row per
@@ -50,15 +61,15 @@ REPLAYED_ACTIONS = (
 
 
 def _key(headquarters, period: Period) -> str:
-    return f"reports:to-date:{headquarters.pk}:{period.slug}"
+    return f"reports:to-date:v2:{headquarters.pk}:{period.slug}"
 
 
 def rectification_counts(
     headquarters, periods: list[Period], *, now: datetime, units: dict[str, int] | None = None
 ) -> dict[Period, dict[int, dict]]:
     """What ``counts.rectification_counts_aggregated`` returns for ``periods``, the running month
-    among them kept current. Four queries when the running month is among them (whether it is
-    counted or followed), three when not."""
+    among them kept current: four queries when it is counted (with the others), three when it
+    is followed (and three for the others if any); three when it is not among them."""
     # The month ``now`` is in (a month not begun yet is simply counted: it has nothing).
     running = [p for p in periods if p.start <= now < p.end]
     others = [p for p in periods if p not in running]
@@ -67,10 +78,10 @@ def rectification_counts(
     (period,) = running
     key = _key(headquarters, period)
     kept = cache.get(key)
-    mark, counts = _follow(headquarters, period, kept, now, units) if kept else (None, None)
+    mark, seen, counts = _follow(headquarters, period, kept, now, units) if kept else (None,) * 3
     if counts is None:
-        if mark is None:
-            mark = _last_event()  # read first: an event written meanwhile is looked at next time
+        if mark is None:  # read first: an event written meanwhile is looked at next time
+            mark, seen = _visible(headquarters, now)
         result = counting.rectification_counts_aggregated(
             headquarters, periods, now=now, units=units
         )
@@ -83,7 +94,7 @@ def rectification_counts(
         )
         result[period] = counts
     if kept is None or now >= kept[0]:
-        cache.set(key, (now, mark, _packed(counts)), KEEP_SECONDS)
+        cache.set(key, (now, mark, seen, _packed(counts)), KEEP_SECONDS)
     return result
 
 
@@ -97,35 +108,49 @@ def _unpacked(packed: dict[int, tuple]) -> dict[int, dict]:
     return {unit: dict(zip(keys, row, strict=True)) for unit, row in packed.items()}
 
 
-def _last_event() -> int:
-    return ProblemEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+def _visible(headquarters, now: datetime) -> tuple[int, frozenset[int]]:
+    """(the last event's id, the ids of the headquarters' events dated in [now - SETTLE, now))
+    as visible now: one query (the at index and the primary key)."""
+    last = Subquery(ProblemEvent.objects.order_by("-id").values("id")[:1])
+    rows = ProblemEvent.objects.filter(Q(at__gte=now - SETTLE, at__lt=now) | Q(id__gte=last))
+    mark, seen = 0, set()
+    for pk, moment, owner in rows.order_by().values_list("id", "at", "problem__headquarters_id"):
+        mark = max(mark, pk)
+        if owner == headquarters.pk and now - SETTLE <= moment < now:
+            seen.add(pk)
+    return mark, frozenset(seen)
 
 
 def _follow(headquarters, period: Period, kept, now: datetime, units):
-    """(mark, counts) at ``now`` from the kept counts; (mark or None, None) when the month must
-    be counted again. Four queries, as many as a count from scratch (the last event and three):
-    the new events, those dated since ``at``, the problems come due, their events; one when an
-    event was dated before ``at`` (its id is the mark the count needs), none when ``now`` is
-    before ``at`` or in another month; six when more than MAX_REPLAYED problems changed."""
-    at, mark, packed = kept
+    """(mark, seen, counts) at ``now`` from the kept counts. Three queries: the events after the
+    mark or dated since ``at - SETTLE``, the problems come due, their events. When the month
+    must be counted again, counts is None, with the mark and the ids seen read by the first
+    query (read before the count, as ``_visible`` reads them) or None when ``now`` is before
+    ``at`` or in another month (no query)."""
+    at, mark, seen, packed = kept
     if now < at or not counting.is_running(period, now):
-        return None, None
-    fields = ("id", "at", "problem_id", "problem__headquarters_id")
-    # Events after the mark (by primary key: few).
-    new = list(ProblemEvent.objects.filter(id__gt=mark).order_by().values_list(*fields))
-    last = max([mark, *(row[0] for row in new)])
-    if any(owner == headquarters.pk and moment < at for _pk, moment, _p, owner in new):
-        return last, None  # dated before what was counted: the month is counted again
-    # And those written before, dated since ``at`` (the at index).
-    new += ProblemEvent.objects.filter(id__lte=mark, at__gte=at, at__lt=now).values_list(*fields)
-    changed = {problem for _pk, _at, problem, owner in new if owner == headquarters.pk}
+        return None, None, None
+    hq = headquarters.pk
+    # The events after the mark (by primary key: few) and those dated since ``at - SETTLE``
+    # (the at index): one query, the two indexes OR-ed.
+    rows = ProblemEvent.objects.filter(Q(id__gt=mark) | Q(at__gte=at - SETTLE)).order_by()
+    rows = list(rows.values_list("id", "at", "problem_id", "problem__headquarters_id"))
+    own = [r for r in rows if r[3] == hq]
+    visible = max([mark, *(r[0] for r in rows)])
+    window = frozenset(pk for pk, moment, _p, _o in own if now - SETTLE <= moment < now)
+    # Dated before what was counted and not visible then (after the mark, or committed after
+    # the count with a smaller id): the month is counted again.
+    if any(moment < at and (pk > mark or pk not in seen) for pk, moment, _p, _o in own):
+        return visible, window, None
+    mark, seen = visible, window
+    changed = {problem for _pk, moment, problem, _o in own if at <= moment < now}
     changed.update(
         counting._problems(headquarters)
         .filter(deadline__gte=at, deadline__lt=now)
         .values_list("pk", flat=True)
     )
     if len(changed) > MAX_REPLAYED:
-        return last, None
+        return mark, seen, None
     # The query runs with none to replay too (no problem has id 0): the same queries every time.
     events = (
         ProblemEvent.objects.filter(
@@ -160,4 +185,4 @@ def _follow(headquarters, period: Period, kept, now: datetime, units):
             total[k] += now_[k] - was[k]
         if not any(total.values()):
             del counts[unit]
-    return last, counts
+    return mark, seen, counts

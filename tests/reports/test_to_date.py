@@ -3,12 +3,16 @@ equal a count from scratch (``counts.rectification_counts``) at every moment, re
 kind of event: 交办, 提交整改, 退回, 督办 (twice), 改派, an extension, 销号, a new problem, the
 deadlines passing with no event, and an event written later with an earlier time."""
 
+from datetime import timedelta
+
 import pytest
+from django.core.cache import cache
 
 from civility.core.periods import Period
 from civility.reports import counts as counting
 from civility.reports import to_date
 from civility.supervision.problems import workflow
+from civility.supervision.problems.models import ProblemEvent
 from tests.factories import photo
 from tests.reports.conftest import A_, at, fix, hotline
 
@@ -100,3 +104,31 @@ def test_each_month_kept_apart_and_ended_months_counted(march, recounts):
     kept = to_date.rectification_counts(d["hq"], [MARCH, april], now=at(4, 3))
     assert kept == counting.rectification_counts(d["hq"], [MARCH, april], now=at(4, 3))
     assert recounts == [at(3, 28), at(4, 2), at(4, 3)]
+
+
+def test_an_event_committed_after_a_later_id_counts_the_month_again(march, recounts):
+    """On PostgreSQL an event can become visible after one with a larger id: a count read in
+    between had the larger id as its mark. Its time, not its id, shows it was not counted."""
+    d = march
+    hq = d["hq"]
+    same(d, at(3, 28))
+    key = to_date._key(hq, MARCH)
+    kept_at, _mark, seen, packed = cache.get(key)
+    # Dated a minute before the count, visible only after it, with an id below the kept mark
+    # (as if a transaction holding a larger id had committed before the count).
+    workflow.perform(d["p7"], A_.ESCALATE, by=d["leader"], now=kept_at - timedelta(minutes=1))
+    last = ProblemEvent.objects.order_by("-id").values_list("id", flat=True).first()
+    cache.set(key, (kept_at, last + 1, seen, packed))
+    same(d, at(3, 28, 12))
+    assert recounts == [at(3, 28), at(3, 28, 12)]
+    # An event visible at the count and dated just before it is not counted twice.
+    same(d, at(3, 28, 13))
+    assert recounts == [at(3, 28), at(3, 28, 12)]
+
+
+def test_events_visible_at_the_count_just_before_it_are_followed(march, recounts):
+    d = march
+    workflow.perform(d["p7"], A_.ESCALATE, by=d["leader"], now=at(3, 28) - timedelta(minutes=2))
+    same(d, at(3, 28))
+    same(d, at(3, 28, 12))
+    assert recounts == [at(3, 28)]
