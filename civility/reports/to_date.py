@@ -35,7 +35,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
-from django.db.models import Q, Subquery
+from django.db.models import Subquery
 
 from civility.core.periods import Period
 from civility.org.models import Unit
@@ -108,13 +108,22 @@ def _unpacked(packed: dict[int, tuple]) -> dict[int, dict]:
     return {unit: dict(zip(keys, row, strict=True)) for unit, row in packed.items()}
 
 
+def _values(events, fields):
+    return events.order_by().values_list(*fields)
+
+
 def _visible(headquarters, now: datetime) -> tuple[int, frozenset[int]]:
     """(the last event's id, the ids of the headquarters' events dated in [now - SETTLE, now))
     as visible now: one query (the at index and the primary key)."""
+    fields = ("id", "at", "problem__headquarters_id")
     last = Subquery(ProblemEvent.objects.order_by("-id").values("id")[:1])
-    rows = ProblemEvent.objects.filter(Q(at__gte=now - SETTLE, at__lt=now) | Q(id__gte=last))
+    # A union, each part on its index (an OR of the two makes SQLite scan the table).
+    rows = _values(ProblemEvent.objects.filter(at__gte=now - SETTLE, at__lt=now), fields).union(
+        _values(ProblemEvent.objects.filter(id__gte=last), fields), all=True
+    )
     mark, seen = 0, set()
-    for pk, moment, owner in rows.order_by().values_list("id", "at", "problem__headquarters_id"):
+    # Unordered: the model's ordering would sort the union and walk the at index whole.
+    for pk, moment, owner in rows.order_by():
         mark = max(mark, pk)
         if owner == headquarters.pk and now - SETTLE <= moment < now:
             seen.add(pk)
@@ -132,9 +141,14 @@ def _follow(headquarters, period: Period, kept, now: datetime, units):
         return None, None, None
     hq = headquarters.pk
     # The events after the mark (by primary key: few) and those dated since ``at - SETTLE``
-    # (the at index): one query, the two indexes OR-ed.
-    rows = ProblemEvent.objects.filter(Q(id__gt=mark) | Q(at__gte=at - SETTLE)).order_by()
-    rows = list(rows.values_list("id", "at", "problem_id", "problem__headquarters_id"))
+    # (the at index): one query, a union of the two (an OR makes SQLite scan the table), in no
+    # order (the model's ordering would walk the whole at index); an event in both comes twice.
+    fields = ("id", "at", "problem_id", "problem__headquarters_id")
+    rows = list(
+        _values(ProblemEvent.objects.filter(id__gt=mark), fields)
+        .union(_values(ProblemEvent.objects.filter(at__gte=at - SETTLE), fields), all=True)
+        .order_by()
+    )
     own = [r for r in rows if r[3] == hq]
     visible = max([mark, *(r[0] for r in rows)])
     window = frozenset(pk for pk, moment, _p, _o in own if now - SETTLE <= moment < now)

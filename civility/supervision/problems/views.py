@@ -172,7 +172,9 @@ def _detail_queryset(user):
         )
         .prefetch_related(
             "cooperating_units",
-            Prefetch("recurrences", queryset=Problem.objects.order_by("reported_at", "id")),
+            # By id here, by time in the template (stable): ordered by reported_at, SQLite walks
+            # the whole reported_at index instead of the few rows of the recurrence_of index.
+            Prefetch("recurrences", queryset=Problem.objects.order_by("id")),
             Prefetch("photos", queryset=Photo.objects.order_by("uploaded_at", "id")),
             Prefetch(
                 "events",

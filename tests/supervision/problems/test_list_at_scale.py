@@ -258,3 +258,26 @@ def test_large_csv_export_is_streamed_with_the_same_rows(
     assert body == small.content.decode("utf-8")
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
     assert len(rows) == 5 and rows[0][0] == "编号"
+
+
+@pytest.mark.parametrize("status", ["assigned", "reported", "valid", ""])
+def test_street_filter_with_or_without_a_status_gives_the_street_rows(
+    client, leader, inspector, spread, street, hq, status
+):
+    """With one status chosen the street is checked per row of the status index; the rows are
+    those of the street's sites whatever the status filter."""
+    client.force_login(leader)
+    other = Unit.objects.get(headquarters=hq, name="殿前街道")
+    other_site = Site.objects.filter(street=other).first()
+    report(inspector, other_site)  # 待交办, another street
+    for chosen in (street, other):
+        expected = Problem.objects.filter(site__street=chosen)
+        if status == "valid":
+            expected = expected.exclude(status=Problem.Status.VOID)
+        elif status:
+            expected = expected.filter(status=status)
+        response = client.get(
+            reverse("problem_list"), {"street": chosen.pk, "status": status, "per_page": 50}
+        )
+        assert set(page_numbers(response)) == numbers(expected)
+        assert status != "reported" or chosen != other or numbers(expected)
