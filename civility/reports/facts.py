@@ -50,13 +50,16 @@ def month_counts(
     ended = [p for p in periods if not counting.is_running(p, now)]
     stored = _fresh(headquarters, ended)
     live = [p for p in periods if p not in stored]
+    # The marks are read before counting: an event or visit written meanwhile is above them,
+    # so the next read finds the month stale instead of taking it as counted.
+    marks = _marks() if any(p in ended for p in live) else None
     fields = counting.field_counts(headquarters, live, now=now) if live else {}
     # The running month's rectification counts kept current (to_date), the others counted.
     rectification = (
         to_date.rectification_counts(headquarters, live, now=now, units=units) if live else {}
     )
     built = {p: (fields[p], rectification[p]) for p in live if p in ended}
-    _store(headquarters, built, units=set((units or {}).values()))
+    _store(headquarters, built, marks, units=set((units or {}).values()))
     # Every ended month is then served from the store (the ones just built too): the same
     # queries whichever months were fresh.
     for period, counts in _read(headquarters, ended, only).items():
@@ -69,9 +72,10 @@ def refresh(headquarters, period: Period, *, now: datetime | None = None) -> Non
     now = now or timezone.now()
     if counting.is_running(period, now):
         return
+    marks = _marks()  # before counting (see month_counts)
     fields = counting.field_counts(headquarters, [period], now=now)[period]
     rectification = counting.rectification_counts(headquarters, [period], now=now)[period]
-    _store(headquarters, {period: (fields, rectification)})
+    _store(headquarters, {period: (fields, rectification)}, marks)
 
 
 def month_overview(headquarters, period: Period, compute: Callable[[], dict], *, now) -> dict:
@@ -141,13 +145,14 @@ def _fresh(headquarters, ended: list[Period]) -> dict[Period, FactMonth]:
     return fresh
 
 
-def _store(headquarters, months: dict[Period, tuple[dict, dict]], units=frozenset()) -> None:
-    """Replace the stored facts of ``months`` (a fixed number of queries however many). A row
-    for every one of ``units`` too (zeros where nothing was counted): a month is never empty, so
-    storing costs the same queries whatever the data."""
+def _store(headquarters, months: dict[Period, tuple[dict, dict]], marks, units=frozenset()) -> None:
+    """Replace the stored facts of ``months`` (a fixed number of queries however many), counted
+    after the last event and visit were ``marks``. A row for every one of ``units`` too (zeros
+    where nothing was counted): a month is never empty, so storing costs the same queries
+    whatever the data."""
     if not months:
         return
-    last_event, last_visit = _marks()
+    last_event, last_visit = marks
     slugs = [p.slug for p in months]
     try:
         with transaction.atomic():
