@@ -266,22 +266,8 @@ def rectification_counts(
         if was_changed:
             replayed.append(pk)
             continue
-        if unit is None:
-            continue
-        if deadline is not None and start <= deadline < until:
-            period = months.of(deadline)
-            if period is not None:
-                counts_row = row(period, unit)
-                counts_row["due"] += 1
-                if status == Problem.Status.CLOSED and closed_at <= deadline:
-                    counts_row["on_time"] += 1
-        if assigned_at is None or assigned_at >= until:
-            continue
-        if closed_at is not None and closed_at < start:
-            continue
-        for first, _end, end, period in months.rows:
-            if assigned_at < end and (closed_at is None or closed_at >= first):
-                row(period, unit)["open"] += 1
+        if unit is not None:
+            count_problem(row, months, start, until, unit, assigned_at, deadline, status, closed_at)
     events = (
         _events(headquarters)
         .filter(
@@ -303,6 +289,25 @@ def rectification_counts(
             _count_event(row(period, unit), action, (period, unit, problem_id), escalated)
     _replay_changed(headquarters, months, until, row, units, replayed)
     return counts
+
+
+def count_problem(row, months, start, until, unit, assigned_at, deadline, status, closed_at):
+    """Count one problem never 改派 or extended, from its row, for ``unit``: due (and closed on
+    time) in the month of its deadline, open in every month it was assigned and not closed."""
+    if deadline is not None and start <= deadline < until:
+        period = months.of(deadline)
+        if period is not None:
+            counts_row = row(period, unit)
+            counts_row["due"] += 1
+            if status == Problem.Status.CLOSED and closed_at <= deadline:
+                counts_row["on_time"] += 1
+    if assigned_at is None or assigned_at >= until:
+        return
+    if closed_at is not None and closed_at < start:
+        return
+    for first, _end, end, period in months.rows:
+        if assigned_at < end and (closed_at is None or closed_at >= first):
+            row(period, unit)["open"] += 1
 
 
 def rectification_counts_aggregated(

@@ -77,21 +77,9 @@ def rectification_counts_of(
         if was_changed:
             replayed.add(pk)
             continue
-        unit = unit_id
-        if deadline is not None and start <= deadline < until:
-            period = months.of(deadline)
-            if period is not None:
-                counts_row = row(period, unit)
-                counts_row["due"] += 1
-                if status == Problem.Status.CLOSED and closed_at <= deadline:
-                    counts_row["on_time"] += 1
-        if assigned_at is None or assigned_at >= until:
-            continue
-        if closed_at is not None and closed_at < start:
-            continue
-        for first, _end, end, period in months.rows:
-            if assigned_at < end and (closed_at is None or closed_at >= first):
-                row(period, unit)["open"] += 1
+        counting.count_problem(
+            row, months, start, until, unit_id, assigned_at, deadline, status, closed_at
+        )
     # The unit compared as "+ 0": the narrow range is the events' time, not the unit's problems.
     events = (
         counting._events(headquarters)
